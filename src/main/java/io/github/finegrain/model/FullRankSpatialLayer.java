@@ -20,10 +20,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * <pre>
  *   logit(x) = Σ_b Σ_c ψ_b(x) φ_c(x) F[a, b, c] + bias[a]
  * </pre>
+ * with φ extended by a constant entry (see {@link SpatialLayerSpec}).
  *
  * <p>Input: {@link InputRow} rows {@code [batch, 13]} of raw coordinates in feet; the layer discretizes them at its
  * own grids ({@link #spec()}). Output: {@code [batch, 1]} logits (identity activation; put a sigmoid
- * {@code LossLayer} with binary cross-entropy on top). Parameters: {@code F [tasks, courtCells, defenderCells]},
+ * {@code LossLayer} with binary cross-entropy on top). Parameters: {@code F [tasks, courtCells, defenderCells + 1]},
  * {@code b [1, tasks]} (see {@link FullRankSpatialParamInitializer}). L2 regularization, when configured, applies
  * to F only (bias excluded).
  *
@@ -49,6 +50,7 @@ public class FullRankSpatialLayer extends FeedForwardLayer {
         this.defenderGrid = new GridFields(spec.defenderBox());
         this.nIn = InputRow.WIDTH;
         this.nOut = 1;
+        this.activationFn = new org.nd4j.linalg.activations.impl.ActivationIdentity();
     }
 
     /** The validated spec of this layer. */

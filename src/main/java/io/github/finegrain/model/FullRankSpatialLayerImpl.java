@@ -15,7 +15,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Implementation of {@link FullRankSpatialLayer}: a sparse gather forward and scatter-add backward that touch only
  * the F entries a minibatch uses.
  *
- * <p>Forward: {@code z_r = b[a_r] + Σ_{k: c_rk ≥ 0} F[a_r, b_r, c_rk]} for each row r (φ counts repeated cells).
+ * <p>Forward: {@code z_r = b[a_r] + F[a_r, b_r, C] + Σ_{k: c_rk ≥ 0} F[a_r, b_r, c_rk]} for each row r (C = the
+ * constant defender entry; φ counts repeated cells).
  * Backward with {@code ε_r = ∂L/∂z_r}: {@code ∂L/∂F[a, b, c] = Σ_r ε_r [a_r = a][b_r = b] φ_c(x_r)},
  * {@code ∂L/∂b[a] = Σ_r ε_r [a_r = a]}. The input gets no gradient (it is data).
  */
@@ -40,7 +41,8 @@ public class FullRankSpatialLayerImpl extends BaseLayer<FullRankSpatialLayer> {
         DiscretizedBatch batch = discretize();
         lastBatch = batch;
         int courtCells = s.court().cellCount();
-        int defCells = s.defenderBox().cellCount();
+        int defCells = s.defenderModeSize();
+        int constant = s.constantCell();
         long nF = s.fullRankSize();
         INDArray p = paramsFlattened.reshape(paramsFlattened.length());
         double[] z = new double[batch.size];
@@ -50,6 +52,7 @@ public class FullRankSpatialLayerImpl extends BaseLayer<FullRankSpatialLayer> {
             int b = batch.courtCell[r];
             if (b >= 0) {
                 long base = ((long) a * courtCells + b) * defCells;
+                sum += p.getDouble(base + constant);
                 for (int k = 0; k < InputRow.DEFENDERS; k++) {
                     int c = batch.defenderCell[r * InputRow.DEFENDERS + k];
                     if (c >= 0) {
@@ -70,7 +73,8 @@ public class FullRankSpatialLayerImpl extends BaseLayer<FullRankSpatialLayer> {
         SpatialLayerSpec s = layerConf().spec();
         DiscretizedBatch batch = lastBatch != null && lastBatch.size == input.size(0) ? lastBatch : discretize();
         int courtCells = s.court().cellCount();
-        int defCells = s.defenderBox().cellCount();
+        int defCells = s.defenderModeSize();
+        int constant = s.constantCell();
         long nF = s.fullRankSize();
         INDArray g = gradientsFlattened.reshape(gradientsFlattened.length());
         g.assign(0);
@@ -82,6 +86,7 @@ public class FullRankSpatialLayerImpl extends BaseLayer<FullRankSpatialLayer> {
             int b = batch.courtCell[r];
             if (b >= 0) {
                 long base = ((long) a * courtCells + b) * defCells;
+                g.putScalar(base + constant, g.getDouble(base + constant) + e);
                 for (int k = 0; k < InputRow.DEFENDERS; k++) {
                     int c = batch.defenderCell[r * InputRow.DEFENDERS + k];
                     if (c >= 0) {

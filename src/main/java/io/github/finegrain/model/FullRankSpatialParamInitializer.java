@@ -11,7 +11,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Parameters of {@link FullRankSpatialLayer}, as views of the network's flat parameter vector, in this order:
- * {@code F [tasks, courtCells, defenderCells]} (C order) then {@code b [1, tasks]}.
+ * {@code F [tasks, courtCells, defenderCells + 1]} (C order; the last defender entry is the constant one, see
+ * {@link SpatialLayerSpec}) then {@code b [1, tasks]}.
  *
  * <p>Initial values: F = 0 (the model starts from the per-task bias alone, which keeps fine-graining and the CP
  * hand-off exact), b = the layer's {@code biasInit} (e.g. the logit of the training positive rate).
@@ -90,7 +91,7 @@ public final class FullRankSpatialParamInitializer implements ParamInitializer {
         INDArray row = flat.reshape(1, flat.length());
         Map<String, INDArray> m = new LinkedHashMap<>();
         m.put(WEIGHT_KEY, row.get(NDArrayIndex.interval(0, 1), NDArrayIndex.interval(0, nF))
-                .reshape('c', s.tasks(), s.court().cellCount(), s.defenderBox().cellCount()));
+                .reshape('c', s.tasks(), s.court().cellCount(), s.defenderModeSize()));
         m.put(BIAS_KEY, row.get(NDArrayIndex.interval(0, 1), NDArrayIndex.interval(nF, nF + s.tasks())));
         return m;
     }

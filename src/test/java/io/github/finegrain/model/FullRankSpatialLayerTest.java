@@ -61,9 +61,9 @@ class FullRankSpatialLayerTest {
     @Test
     void paramShapesAreDocumentedOnes() {
         MultiLayerNetwork n = net(DataType.FLOAT, new Sgd(0.1));
-        assertThat(n.getLayer(0).getParam("F").shape()).containsExactly(3, 20, 9);
+        assertThat(n.getLayer(0).getParam("F").shape()).containsExactly(3, 20, 10);
         assertThat(n.getLayer(0).getParam("b").shape()).containsExactly(1, 3);
-        assertThat(n.numParams()).isEqualTo(3 * 20 * 9 + 3);
+        assertThat(n.numParams()).isEqualTo(3 * 20 * 10 + 3);
     }
 
     @Test
@@ -76,7 +76,8 @@ class FullRankSpatialLayerTest {
         for (int r = 0; r < 200; r++) {
             int a = x.getInt(r, 0);
             double[] psi = new double[20];
-            double[] phi = new double[9];
+            double[] phi = new double[10];
+            phi[9] = 1; // the constant defender entry
             int cell = SPEC.court().cellOf(x.getDouble(r, 1), x.getDouble(r, 2));
             psi[cell] = 1;
             for (int k = 0; k < 5; k++) {
@@ -87,7 +88,7 @@ class FullRankSpatialLayerTest {
             }
             double expected = b.getDouble(0, a);
             for (int i = 0; i < 20; i++) {
-                for (int j = 0; j < 9; j++) {
+                for (int j = 0; j < 10; j++) {
                     expected += psi[i] * phi[j] * f.getDouble(a, i, j);
                 }
             }

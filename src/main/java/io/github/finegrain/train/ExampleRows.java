@@ -1,0 +1,70 @@
+package io.github.finegrain.train;
+
+import io.github.finegrain.data.ExampleSet;
+import io.github.finegrain.data.TaskIndex;
+import io.github.finegrain.model.InputRow;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Examples as DL4J {@link DataSet}s of {@link InputRow} rows: features {@code [rows, 13]}, labels {@code [rows, 1]}.
+ */
+public final class ExampleRows {
+    private ExampleRows() {
+    }
+
+    /**
+     * Training rows: each example becomes one row per active task, its ball handler's and the league's
+     * (A(i) = {ball handler, league}); examples are in order, the league row right after the player row.
+     *
+     * @throws IllegalArgumentException if an example's task key is not in {@code tasks}
+     */
+    public static DataSet training(ExampleSet ex, TaskIndex tasks, DataType type) {
+        int n = ex.size();
+        double[][] x = new double[2 * n][];
+        double[][] y = new double[2 * n][1];
+        for (int i = 0; i < n; i++) {
+            int a = tasks.indexOf(ex.taskKeys()[i]);
+            if (a < 0) {
+                throw new IllegalArgumentException("training example " + i + " (frame " + ex.frames()[i]
+                        + ") has task key '" + ex.taskKeys()[i] + "' that is not in the task index");
+            }
+            x[2 * i] = row(ex, i, a);
+            x[2 * i + 1] = row(ex, i, TaskIndex.LEAGUE_INDEX);
+            y[2 * i][0] = ex.labels()[i];
+            y[2 * i + 1][0] = ex.labels()[i];
+        }
+        return new DataSet(Nd4j.createFromArray(x).castTo(type), Nd4j.createFromArray(y).castTo(type));
+    }
+
+    /** Scoring rows: one per example, on its ball handler's task if seen in training, else on the league task. */
+    public static DataSet scoring(ExampleSet ex, TaskIndex tasks, DataType type) {
+        int n = ex.size();
+        double[][] x = new double[n][];
+        double[][] y = new double[n][1];
+        for (int i = 0; i < n; i++) {
+            x[i] = row(ex, i, tasks.scoringIndex(ex.taskKeys()[i]));
+            y[i][0] = ex.labels()[i];
+        }
+        return new DataSet(Nd4j.createFromArray(x).castTo(type), Nd4j.createFromArray(y).castTo(type));
+    }
+
+    /** Number of examples whose ball handler was not seen in training (scored on the league task). */
+    public static int fallbackCount(ExampleSet ex, TaskIndex tasks) {
+        int c = 0;
+        for (String k : ex.taskKeys()) {
+            if (tasks.indexOf(k) < 0) {
+                c++;
+            }
+        }
+        return c;
+    }
+
+    private static double[] row(ExampleSet ex, int i, int task) {
+        double[] r = new double[InputRow.WIDTH];
+        r[InputRow.TASK] = task;
+        System.arraycopy(ex.features(), i * ExampleSet.FEATURES, r, 1, ExampleSet.FEATURES);
+        return r;
+    }
+}

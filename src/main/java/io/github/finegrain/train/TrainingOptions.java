@@ -1,0 +1,71 @@
+package io.github.finegrain.train;
+
+import io.github.finegrain.grid.GridSpec;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.config.Sgd;
+
+/**
+ * Hyperparameters of single-resolution training, validated.
+ *
+ * @param court          court grid (default 8x10 over 40 × 50 ft)
+ * @param defenderBox    defender grid (default 6x6 over the 12 × 12 ft box)
+ * @param epochs         maximum passes over the training rows (default 40)
+ * @param patience       stop after this many epochs without a better validation log loss (default 5)
+ * @param batchSize      rows per minibatch (default 1024)
+ * @param optimizer      {@code adam} or {@code sgd} (default adam)
+ * @param learningRate   step size (default 0.02)
+ * @param l2             L2 coefficient on F (bias excluded; default 1e-4)
+ * @param positiveWeight weight of positive rows in the log loss (default 1)
+ * @param seed           seed of shuffling and the network (default 12345)
+ * @param dataType       network data type (default FLOAT)
+ */
+public record TrainingOptions(GridSpec court, GridSpec defenderBox, int epochs, int patience, int batchSize,
+        String optimizer, double learningRate, double l2, double positiveWeight, long seed, DataType dataType) {
+
+    /** Validates every field. */
+    public TrainingOptions {
+        if (court == null || defenderBox == null) {
+            throw new IllegalArgumentException("court and defender grids are required");
+        }
+        if (epochs < 1) {
+            throw new IllegalArgumentException("epochs must be >= 1, found " + epochs);
+        }
+        if (patience < 1) {
+            throw new IllegalArgumentException("patience must be >= 1, found " + patience);
+        }
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batch size must be >= 1, found " + batchSize);
+        }
+        if (!"adam".equals(optimizer) && !"sgd".equals(optimizer)) {
+            throw new IllegalArgumentException("optimizer must be adam or sgd, found '" + optimizer + "'");
+        }
+        if (!(learningRate > 0)) {
+            throw new IllegalArgumentException("learning rate must be > 0, found " + learningRate);
+        }
+        if (!(l2 >= 0)) {
+            throw new IllegalArgumentException("l2 must be >= 0, found " + l2);
+        }
+        if (!(positiveWeight > 0)) {
+            throw new IllegalArgumentException("positive weight must be > 0, found " + positiveWeight);
+        }
+    }
+
+    /** The documented defaults. */
+    public static TrainingOptions defaults() {
+        return new TrainingOptions(GridSpec.court(8, 10), GridSpec.defenderBox(6, 6), 40, 5, 1024, "adam", 0.02,
+                1e-4, 1.0, 12345L, DataType.FLOAT);
+    }
+
+    /** The DL4J updater for {@link #optimizer} at {@link #learningRate}. */
+    public IUpdater updater() {
+        return "adam".equals(optimizer) ? new Adam(learningRate) : new Sgd(learningRate);
+    }
+
+    /** A copy with other grids. */
+    public TrainingOptions withGrids(GridSpec c, GridSpec d) {
+        return new TrainingOptions(c, d, epochs, patience, batchSize, optimizer, learningRate, l2, positiveWeight,
+                seed, dataType);
+    }
+}
