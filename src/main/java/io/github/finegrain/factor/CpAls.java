@@ -371,8 +371,8 @@ public final class CpAls {
         return out;
     }
 
-    /** SVD start: modes 1 and 2 from the unfoldings' leading left singular vectors; A (unused) left zero. */
-    private static DMatrixRMaj[] svdStart(Tensor3 tensor, int rank, long seed) {
+    /** SVD start: modes 1 and 2 from the unfoldings' leading left singular vectors; A (never read) left zero. */
+    static DMatrixRMaj[] svdStart(Tensor3 tensor, int rank, long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
         DMatrixRMaj[] f = new DMatrixRMaj[3];
         f[0] = new DMatrixRMaj(tensor.dim(0), rank);
