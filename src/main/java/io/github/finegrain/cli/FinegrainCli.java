@@ -17,6 +17,10 @@ public final class FinegrainCli {
 
     /** Runs the CLI and exits the JVM with its exit code. */
     public static void main(String[] args) {
+        // Keep DL4J's start-up INFO lines off the console unless the user asks for them.
+        if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        }
         System.exit(run(args));
     }
 

@@ -84,6 +84,11 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "12345", description = "Seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--min-task-examples", defaultValue = "1000", paramLabel = "N",
+            description = "A player gets his own task with at least N training examples; others use the league "
+                    + "task (default: ${DEFAULT-VALUE}).")
+    int minTaskExamples;
+
     @Option(names = "--max-train-examples", paramLabel = "N",
             description = "Use only the first N training examples (a quick slice for smoke tests).")
     Integer maxTrainExamples;
@@ -94,7 +99,8 @@ public final class TrainCommand implements Callable<Integer> {
         int[] c = GridSpec.parseRowsCols(court);
         int[] d = GridSpec.parseRowsCols(defender);
         TrainingOptions options = new TrainingOptions(GridSpec.court(c[0], c[1]), GridSpec.defenderBox(d[0], d[1]),
-                epochs, patience, batch, optimizer, learningRate, l2, positiveWeight, seed, DataType.FLOAT);
+                epochs, patience, batch, optimizer, learningRate, l2, positiveWeight, seed, DataType.FLOAT,
+                minTaskExamples);
         Path dir = runDir != null ? runDir
                 : Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         Files.createDirectories(dir);
@@ -147,6 +153,8 @@ public final class TrainCommand implements Callable<Integer> {
         DistanceBaseline baseline = DistanceBaseline.fit(train);
         Evaluation base = Evaluation.of(baseline.predict(val), val.labels(), baseline.predict(test), test.labels());
         int fallback = ExampleRows.fallbackCount(test, result.model().tasks());
+        java.util.Set<String> trainPlayers = new java.util.HashSet<>(java.util.Arrays.asList(train.taskKeys()));
+        long unseen = java.util.Arrays.stream(test.taskKeys()).filter(k -> !trainPlayers.contains(k)).count();
 
         Map<String, Object> metrics = new LinkedHashMap<>();
         metrics.put("data", dataJson);
@@ -155,6 +163,7 @@ public final class TrainCommand implements Callable<Integer> {
         metrics.put("baseline", Map.of("test", base.test(), "val", base.validation(),
                 "intercept", baseline.intercept(), "slopePerFoot", baseline.slope()));
         metrics.put("testFallbackShare", (double) fallback / test.size());
+        metrics.put("testUnseenPlayerShare", (double) unseen / test.size());
         metrics.put("tasks", result.model().tasks().size());
         metrics.put("trainSeconds", result.seconds());
         metrics.put("epochs", result.epochs());
@@ -164,8 +173,9 @@ public final class TrainCommand implements Callable<Integer> {
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
                 .writeValue(dir.resolve("metrics.json").toFile(), metrics);
 
-        out.printf("Test games (%d examples, %d positives; %.1f%% scored on the league task, unseen players):%n",
-                test.size(), test.positives(), 100.0 * fallback / test.size());
+        out.printf("Test games: %d examples, %d positives; %.1f%% scored on the league task (%.1f%% by players never "
+                + "seen in training, the rest below --min-task-examples)%n", test.size(), test.positives(),
+                100.0 * fallback / test.size(), 100.0 * unseen / test.size());
         printMetrics(out, "model", model.test());
         printMetrics(out, "baseline", base.test());
         out.println("Wrote " + dir.resolve("model.zip") + " and " + dir.resolve("metrics.json"));

@@ -36,9 +36,25 @@ public final class TaskIndex {
 
     /** The league task followed by the sorted distinct keys of {@code examples}. */
     public static TaskIndex fromTraining(ExampleSet examples) {
+        return fromTraining(examples, 1);
+    }
+
+    /**
+     * The league task followed by the sorted keys that have at least {@code minExamples} training examples; the
+     * other players are scored on the league task, like unseen ones.
+     */
+    public static TaskIndex fromTraining(ExampleSet examples, int minExamples) {
+        Map<String, Integer> counts = new HashMap<>();
+        for (String k : examples.taskKeys()) {
+            counts.merge(k, 1, Integer::sum);
+        }
         List<String> keys = new ArrayList<>();
         keys.add(LEAGUE);
-        keys.addAll(new TreeSet<>(java.util.Arrays.asList(examples.taskKeys())));
+        for (String k : new TreeSet<>(counts.keySet())) {
+            if (counts.get(k) >= minExamples) {
+                keys.add(k);
+            }
+        }
         return new TaskIndex(keys);
     }
 

@@ -3,6 +3,8 @@ package io.github.finegrain.train;
 import io.github.finegrain.data.ExampleSet;
 import io.github.finegrain.data.TaskIndex;
 import io.github.finegrain.model.InputRow;
+import java.util.ArrayList;
+import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
@@ -15,27 +17,24 @@ public final class ExampleRows {
     }
 
     /**
-     * Training rows: each example becomes one row per active task, its ball handler's and the league's
-     * (A(i) = {ball handler, league}); examples are in order, the league row right after the player row.
-     *
-     * @throws IllegalArgumentException if an example's task key is not in {@code tasks}
+     * Training rows: each example becomes one row per active task, its ball handler's (when he has a task) and the
+     * league's (A(i) = {ball handler, league}); examples are in order, the league row right after the player row.
      */
     public static DataSet training(ExampleSet ex, TaskIndex tasks, DataType type) {
-        int n = ex.size();
-        double[][] x = new double[2 * n][];
-        double[][] y = new double[2 * n][1];
-        for (int i = 0; i < n; i++) {
+        List<double[]> x = new ArrayList<>();
+        List<double[]> y = new ArrayList<>();
+        for (int i = 0; i < ex.size(); i++) {
             int a = tasks.indexOf(ex.taskKeys()[i]);
-            if (a < 0) {
-                throw new IllegalArgumentException("training example " + i + " (frame " + ex.frames()[i]
-                        + ") has task key '" + ex.taskKeys()[i] + "' that is not in the task index");
+            double[] label = {ex.labels()[i]};
+            if (a > TaskIndex.LEAGUE_INDEX) {
+                x.add(row(ex, i, a));
+                y.add(label);
             }
-            x[2 * i] = row(ex, i, a);
-            x[2 * i + 1] = row(ex, i, TaskIndex.LEAGUE_INDEX);
-            y[2 * i][0] = ex.labels()[i];
-            y[2 * i + 1][0] = ex.labels()[i];
+            x.add(row(ex, i, TaskIndex.LEAGUE_INDEX));
+            y.add(label);
         }
-        return new DataSet(Nd4j.createFromArray(x).castTo(type), Nd4j.createFromArray(y).castTo(type));
+        return new DataSet(Nd4j.createFromArray(x.toArray(new double[0][])).castTo(type),
+                Nd4j.createFromArray(y.toArray(new double[0][])).castTo(type));
     }
 
     /** Scoring rows: one per example, on its ball handler's task if seen in training, else on the league task. */

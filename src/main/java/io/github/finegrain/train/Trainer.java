@@ -51,7 +51,7 @@ public final class Trainer {
             throw new IllegalArgumentException("no training examples");
         }
         long t0 = System.nanoTime();
-        TaskIndex tasks = TaskIndex.fromTraining(train);
+        TaskIndex tasks = TaskIndex.fromTraining(train, options.minTaskExamples());
         SpatialLayerSpec spec = new SpatialLayerSpec(tasks.size(), options.court(), options.defenderBox());
         FullRankSpatialLayer layer = new FullRankSpatialLayer(spec);
         double rate = Math.min(Math.max((double) train.positives() / train.size(), 1e-4), 1 - 1e-4);
