@@ -32,7 +32,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@link #FullRankSpatialLayer(SpatialLayerSpec)}; the no-argument constructor and setters exist for DL4J's JSON/YAML
  * serialization only.
  */
-public class FullRankSpatialLayer extends FeedForwardLayer {
+public class FullRankSpatialLayer extends FeedForwardLayer implements SpatialLayerConf {
     private static final long serialVersionUID = 1L;
 
     private int tasks;
@@ -53,7 +53,18 @@ public class FullRankSpatialLayer extends FeedForwardLayer {
         this.activationFn = new org.nd4j.linalg.activations.impl.ActivationIdentity();
     }
 
+    @Override
+    public String courtModeParam() {
+        return FullRankSpatialParamInitializer.WEIGHT_KEY;
+    }
+
+    @Override
+    public int courtAxis() {
+        return 1;
+    }
+
     /** The validated spec of this layer. */
+    @Override
     public SpatialLayerSpec spec() {
         return new SpatialLayerSpec(tasks, courtGrid.toSpec(), defenderGrid.toSpec());
     }

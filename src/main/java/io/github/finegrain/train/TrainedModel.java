@@ -2,7 +2,7 @@ package io.github.finegrain.train;
 
 import io.github.finegrain.data.ExampleSet;
 import io.github.finegrain.data.TaskIndex;
-import io.github.finegrain.model.FullRankSpatialLayer;
+import io.github.finegrain.model.SpatialLayerConf;
 import io.github.finegrain.model.SpatialLayerSpec;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -57,7 +57,12 @@ public final class TrainedModel {
 
     /** The spatial layer's spec (tasks and grids). */
     public SpatialLayerSpec spec() {
-        return ((FullRankSpatialLayer) network.getLayerWiseConfigurations().getConf(0).getLayer()).spec();
+        return layerConf().spec();
+    }
+
+    /** The spatial layer's configuration (full-rank or CP). */
+    public SpatialLayerConf layerConf() {
+        return (SpatialLayerConf) network.getLayerWiseConfigurations().getConf(0).getLayer();
     }
 
     /**

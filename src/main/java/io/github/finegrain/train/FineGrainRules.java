@@ -1,0 +1,236 @@
+package io.github.finegrain.train;
+
+import java.util.Locale;
+
+/**
+ * The readings of the fine-graining condition (the paper's condition (5), partly illegible: "S^R_t > S^R_{t−…}",
+ * checked per minibatch, Δ = 0.005) and the baselines, all checked at every minibatch. Entropies are the
+ * normalized ones (divided by log #cells) of {@link EntropyReading}. Every rule waits {@code minSteps} minibatches
+ * first.
+ *
+ * <table>
+ * <caption>Criteria</caption>
+ * <tr><th>criterion</th><th>fires when</th></tr>
+ * <tr><td>literal</td><td>S_t − S_{t−1} &gt; Δ on the per-minibatch statistic (optionally EMA-smoothed)</td></tr>
+ * <tr><td>window-increase</td><td>S_w − S_{w−1} &gt; Δ on the accumulated-gradient window statistic</td></tr>
+ * <tr><td>window-plateau</td><td>the window statistic has risen by more than Δ since the stage began, and now
+ *     |S_w − S_{w−1}| &lt; Δ: the stage has converged at this resolution</td></tr>
+ * <tr><td>patience</td><td>the p-th window with S_w − S_{w−1} &gt; Δ (p = 1: the first increase)</td></tr>
+ * <tr><td>relative</td><td>(S_w − S_{w−1}) / S_{w−1} &gt; Δ</td></tr>
+ * <tr><td>loss</td><td>the relative improvement of the EMA-smoothed training loss over one window is below ε</td></tr>
+ * <tr><td>val-loss</td><td>the validation loss rose since its last check</td></tr>
+ * <tr><td>steps</td><td>after maxSteps minibatches</td></tr>
+ * <tr><td>never</td><td>never (fixed resolution)</td></tr>
+ * </table>
+ */
+public final class FineGrainRules {
+    private FineGrainRules() {
+    }
+
+    /** The criteria, by their CLI names. */
+    public enum Criterion {
+        /** Per-minibatch increase. */
+        LITERAL,
+        /** Window increase. */
+        WINDOW_INCREASE,
+        /** Window plateau after a rise. */
+        WINDOW_PLATEAU,
+        /** p-th window increase. */
+        PATIENCE,
+        /** Relative window increase. */
+        RELATIVE,
+        /** Loss converged. */
+        LOSS,
+        /** Validation loss rose. */
+        VAL_LOSS,
+        /** Fixed number of minibatches. */
+        STEPS,
+        /** Never end a stage. */
+        NEVER;
+
+        /** Parses a CLI name such as {@code window-plateau}. */
+        public static Criterion parse(String name) {
+            try {
+                return valueOf(name.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("unknown criterion '" + name + "'; expected one of literal, "
+                        + "window-increase, window-plateau, patience, relative, loss, val-loss, steps, never, entropy");
+            }
+        }
+
+        /** The CLI name. */
+        public String cliName() {
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
+    }
+
+    /**
+     * Parameters of the rules.
+     *
+     * @param delta       Δ, in normalized entropy (default 0.005)
+     * @param minSteps    minibatches before any rule may fire (default 100)
+     * @param smoothing   EMA weight of the new value for the literal rule's statistic and the loss rule (0 = none
+     *                    for literal; default 0)
+     * @param patience    p of the patience rule (default 3)
+     * @param lossEpsilon ε of the loss rule (default 0.001)
+     * @param maxSteps    minibatches of the steps rule (default 1000)
+     */
+    public record Parameters(double delta, int minSteps, double smoothing, int patience, double lossEpsilon,
+            int maxSteps) {
+        /** Validates the parameters. */
+        public Parameters {
+            if (!(delta >= 0)) {
+                throw new IllegalArgumentException("delta must be >= 0, found " + delta);
+            }
+            if (minSteps < 0 || patience < 1 || maxSteps < 1) {
+                throw new IllegalArgumentException("minSteps >= 0, patience >= 1 and maxSteps >= 1 required");
+            }
+            if (!(smoothing >= 0 && smoothing < 1)) {
+                throw new IllegalArgumentException("smoothing must be in [0, 1), found " + smoothing);
+            }
+            if (!(lossEpsilon >= 0)) {
+                throw new IllegalArgumentException("loss epsilon must be >= 0, found " + lossEpsilon);
+            }
+        }
+
+        /** Defaults: Δ = 0.005, 100 minimum steps, no smoothing, patience 3, ε = 0.001, 1000 steps. */
+        public static Parameters defaults() {
+            return new Parameters(0.005, 100, 0, 3, 0.001, 1000);
+        }
+
+        /** A copy with another Δ. */
+        public Parameters withDelta(double d) {
+            return new Parameters(d, minSteps, smoothing, patience, lossEpsilon, maxSteps);
+        }
+
+        /** A copy with another minimum step count. */
+        public Parameters withMinSteps(int m) {
+            return new Parameters(delta, m, smoothing, patience, lossEpsilon, maxSteps);
+        }
+    }
+
+    /** A fresh rule for one stage. */
+    public static FineGrainRule create(Criterion c, Parameters p) {
+        return switch (c) {
+            case LITERAL -> new Literal(p);
+            case WINDOW_INCREASE -> new WindowRule(p, Kind.INCREASE);
+            case WINDOW_PLATEAU -> new WindowRule(p, Kind.PLATEAU);
+            case PATIENCE -> new WindowRule(p, Kind.PATIENCE);
+            case RELATIVE -> new WindowRule(p, Kind.RELATIVE);
+            case LOSS -> new LossConverged(p);
+            case VAL_LOSS -> new ValidationRose(p);
+            case STEPS -> o -> o.step() >= p.maxSteps();
+            case NEVER -> o -> false;
+        };
+    }
+
+    private static final class Literal implements FineGrainRule {
+        private final Parameters p;
+        private double previous = Double.NaN;
+
+        Literal(Parameters p) {
+            this.p = p;
+        }
+
+        @Override
+        public boolean observe(StageObservation o) {
+            double s = o.entropy().minibatchNormalized();
+            double current = Double.isNaN(previous) || p.smoothing() == 0 ? s
+                    : (1 - p.smoothing()) * previous + p.smoothing() * s;
+            boolean fire = !Double.isNaN(previous) && o.step() >= p.minSteps() && current - previous > p.delta();
+            previous = current;
+            return fire;
+        }
+    }
+
+    private enum Kind { INCREASE, PLATEAU, PATIENCE, RELATIVE }
+
+    private static final class WindowRule implements FineGrainRule {
+        private final Parameters p;
+        private final Kind kind;
+        private double previous = Double.NaN;
+        private double first = Double.NaN;
+        private boolean risen;
+        private int increases;
+
+        WindowRule(Parameters p, Kind kind) {
+            this.p = p;
+            this.kind = kind;
+        }
+
+        @Override
+        public boolean observe(StageObservation o) {
+            if (!o.entropy().windowCompleted()) {
+                return false;
+            }
+            double s = o.entropy().windowNormalized();
+            if (Double.isNaN(first)) {
+                first = s;
+            }
+            double d = s - previous;
+            boolean hasPrevious = !Double.isNaN(previous);
+            previous = s;
+            risen |= s - first > p.delta();
+            if (!hasPrevious) {
+                return false;
+            }
+            boolean increase = d > p.delta();
+            if (increase) {
+                increases++;
+            }
+            if (o.step() < p.minSteps()) {
+                return false;
+            }
+            return switch (kind) {
+                case INCREASE -> increase;
+                case PLATEAU -> risen && Math.abs(d) < p.delta();
+                case PATIENCE -> increases >= p.patience();
+                case RELATIVE -> s - d > 0 && d / (s - d) > p.delta();
+            };
+        }
+    }
+
+    private static final class LossConverged implements FineGrainRule {
+        private final Parameters p;
+        private final int every;
+        private double ema = Double.NaN;
+        private double atLastCheck = Double.NaN;
+
+        LossConverged(Parameters p) {
+            this.p = p;
+            this.every = 50;
+        }
+
+        @Override
+        public boolean observe(StageObservation o) {
+            double w = p.smoothing() > 0 ? p.smoothing() : 0.05;
+            ema = Double.isNaN(ema) ? o.minibatchLoss() : (1 - w) * ema + w * o.minibatchLoss();
+            if (o.step() % every != 0) {
+                return false;
+            }
+            boolean fire = !Double.isNaN(atLastCheck) && o.step() >= p.minSteps()
+                    && (atLastCheck - ema) / atLastCheck < p.lossEpsilon();
+            atLastCheck = ema;
+            return fire;
+        }
+    }
+
+    private static final class ValidationRose implements FineGrainRule {
+        private final Parameters p;
+        private double previous = Double.NaN;
+
+        ValidationRose(Parameters p) {
+            this.p = p;
+        }
+
+        @Override
+        public boolean observe(StageObservation o) {
+            if (Double.isNaN(o.validationLoss())) {
+                return false;
+            }
+            boolean fire = !Double.isNaN(previous) && o.step() >= p.minSteps() && o.validationLoss() > previous;
+            previous = o.validationLoss();
+            return fire;
+        }
+    }
+}

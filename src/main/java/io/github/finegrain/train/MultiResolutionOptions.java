@@ -1,0 +1,92 @@
+package io.github.finegrain.train;
+
+import io.github.finegrain.grid.GridSpec;
+import java.util.List;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.config.Sgd;
+
+/**
+ * Hyperparameters of multi-resolution training (MMT-SE, the paper's Algorithm 1), validated.
+ *
+ * @param ladder           the stages in order; full-rank stages first, then CP stages (the first CP stage after a
+ *                         full-rank one is the hand-off, at that stage's grids)
+ * @param rank             CP rank K (default 20)
+ * @param criterion        the rule that ends a stage (default {@code window-plateau}, see README "Fine-graining rule")
+ * @param rules            the rules' parameters (Δ, minimum steps, …)
+ * @param window           W, minibatches per window of the accumulated-gradient entropy (default 20)
+ * @param batchSize        rows per minibatch (default 1024)
+ * @param optimizer        {@code adam} or {@code sgd}
+ * @param learningRate     step size (default 0.02)
+ * @param l2               L2 on the spatial weights (default 1e-4)
+ * @param positiveWeight   weight of positive rows in the log loss (default 1)
+ * @param seed             seed of shuffling, networks and CP-ALS
+ * @param dataType         network data type (default FLOAT)
+ * @param minTaskExamples  a player needs this many training examples for his own task (default 1000)
+ * @param validationEvery  validation log loss every this many minibatches (default 10)
+ * @param maxStepsPerStage a stage ends after this many minibatches whatever its rule says (default 1500)
+ * @param maxMinutes       the whole run stops after this many minutes of training (default 15)
+ */
+public record MultiResolutionOptions(List<StageSpec> ladder, int rank, FineGrainRules.Criterion criterion,
+        FineGrainRules.Parameters rules, int window, int batchSize, String optimizer, double learningRate, double l2,
+        double positiveWeight, long seed, DataType dataType, int minTaskExamples, int validationEvery,
+        int maxStepsPerStage, double maxMinutes) {
+
+    /** Validates every field. */
+    public MultiResolutionOptions {
+        if (ladder == null || ladder.isEmpty()) {
+            throw new IllegalArgumentException("the ladder needs at least one stage");
+        }
+        ladder = List.copyOf(ladder);
+        boolean seenCp = false;
+        for (StageSpec s : ladder) {
+            if (s.kind() == StageSpec.Kind.CP) {
+                seenCp = true;
+            } else if (seenCp) {
+                throw new IllegalArgumentException("a full-rank stage cannot follow a CP stage: " + ladder);
+            }
+        }
+        if (rank < 1) {
+            throw new IllegalArgumentException("rank must be >= 1, found " + rank);
+        }
+        if (criterion == null || rules == null) {
+            throw new IllegalArgumentException("a criterion and its parameters are required");
+        }
+        if (window < 1 || batchSize < 1 || validationEvery < 1 || maxStepsPerStage < 1 || minTaskExamples < 1) {
+            throw new IllegalArgumentException("window, batch size, validation interval, max steps per stage and min "
+                    + "task examples must be >= 1");
+        }
+        if (!"adam".equals(optimizer) && !"sgd".equals(optimizer)) {
+            throw new IllegalArgumentException("optimizer must be adam or sgd, found '" + optimizer + "'");
+        }
+        if (!(learningRate > 0) || !(l2 >= 0) || !(positiveWeight > 0) || !(maxMinutes > 0)) {
+            throw new IllegalArgumentException("learning rate, positive weight and max minutes must be > 0, l2 >= 0");
+        }
+    }
+
+    /** The paper's benchmark ladder: full-rank 4x5/6x6 → 8x10/6x6 → 8x10/12x12, CP 8x10/12x12 → 20x25 → 40x50. */
+    public static List<StageSpec> paperLadder() {
+        GridSpec d6 = GridSpec.defenderBox(6, 6);
+        GridSpec d12 = GridSpec.defenderBox(12, 12);
+        return List.of(
+                new StageSpec(StageSpec.Kind.FULL_RANK, GridSpec.court(4, 5), d6),
+                new StageSpec(StageSpec.Kind.FULL_RANK, GridSpec.court(8, 10), d6),
+                new StageSpec(StageSpec.Kind.FULL_RANK, GridSpec.court(8, 10), d12),
+                new StageSpec(StageSpec.Kind.CP, GridSpec.court(8, 10), d12),
+                new StageSpec(StageSpec.Kind.CP, GridSpec.court(20, 25), d12),
+                new StageSpec(StageSpec.Kind.CP, GridSpec.court(40, 50), d12));
+    }
+
+    /** Defaults with the paper's ladder. */
+    public static MultiResolutionOptions defaults() {
+        return new MultiResolutionOptions(paperLadder(), 20, FineGrainRules.Criterion.WINDOW_PLATEAU,
+                FineGrainRules.Parameters.defaults(), 20, 1024, "adam", 0.02, 1e-4, 1.0, 12345L, DataType.FLOAT,
+                1000, 10, 1500, 15);
+    }
+
+    /** The DL4J updater. */
+    public IUpdater updater() {
+        return "adam".equals(optimizer) ? new Adam(learningRate) : new Sgd(learningRate);
+    }
+}

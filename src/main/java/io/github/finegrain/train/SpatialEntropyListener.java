@@ -1,0 +1,194 @@
+package io.github.finegrain.train;
+
+import io.github.finegrain.grid.GridSpec;
+import io.github.finegrain.model.InputRow;
+import io.github.finegrain.model.SpatialLayerConf;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.optimize.api.BaseTrainingListener;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * Measures the spatial entropy of the gradient over court cells at every minibatch (paper, Sec. 3.1). It measures
+ * and keeps its last {@link EntropyReading}; it never changes training: the trainer reads the reading and decides
+ * (see {@link FineGrainRule}).
+ *
+ * <p>Call order within one DL4J iteration: {@link #onForwardPass} (reads the input rows, logits and labels: court
+ * cell and ∂L/∂z = sigmoid(z) − y of each row), then {@link #onGradientCalculation} (reads the raw data-loss
+ * gradient of the court-mode parameter of layer 0, before the updater and before regularization; DL4J's gradients
+ * are sums over the minibatch and are updated in place afterwards, so everything kept is copied).
+ *
+ * <p>Per minibatch: mass m_b = Σ over the other modes of |g| at court cell b. Window: the signed gradient is summed
+ * over W minibatches, then m_b = Σ |Σ_window g|. The window restarts at {@link #reset} (every swap of layers).
+ * Works on a {@link MultiLayerNetwork} whose layer 0 is a spatial layer.
+ */
+public final class SpatialEntropyListener extends BaseTrainingListener {
+    /** Bins of the per-cell histogram statistic. */
+    public static final int HISTOGRAM_BINS = 20;
+
+    private final int window;
+    private EntropyReading last;
+    private INDArray windowSum;
+    private int inWindow;
+    private double[] windowCounts;
+    private int[] rowCells = new int[0];
+    private double[] rowDelta = new double[0];
+    private int rows;
+    private double rowLoss;
+
+    /**
+     * @param window W, minibatches per window of the accumulated-gradient statistic (&ge; 1)
+     */
+    public SpatialEntropyListener(int window) {
+        if (window < 1) {
+            throw new IllegalArgumentException("window must be >= 1 minibatch, found " + window);
+        }
+        this.window = window;
+    }
+
+    /** Minibatches per window. */
+    public int window() {
+        return window;
+    }
+
+    /** The reading of the last minibatch, or null before the first. */
+    public EntropyReading lastReading() {
+        return last;
+    }
+
+    /** Forgets the window and the last reading (call after a swap of layers: the cells changed). */
+    public void reset() {
+        last = null;
+        windowSum = null;
+        inWindow = 0;
+        windowCounts = null;
+        rows = 0;
+    }
+
+    private static SpatialLayerConf spatialConf(MultiLayerNetwork net) {
+        if (!(net.getLayerWiseConfigurations().getConf(0).getLayer() instanceof SpatialLayerConf c)) {
+            throw new IllegalStateException("layer 0 is not a finegrain spatial layer");
+        }
+        return c;
+    }
+
+    @Override
+    public void onForwardPass(Model model, List<INDArray> activations) {
+        MultiLayerNetwork net = (MultiLayerNetwork) model;
+        GridSpec court = spatialConf(net).spec().court();
+        INDArray input = activations.get(0);
+        INDArray logits = activations.get(1);
+        INDArray labels = net.getLabels();
+        rows = (int) input.size(0);
+        double[] x = input.getColumn(InputRow.BALL_HANDLER_X).toDoubleVector();
+        double[] y = input.getColumn(InputRow.BALL_HANDLER_Y).toDoubleVector();
+        double[] z = logits.reshape(rows).toDoubleVector();
+        double[] lab = labels == null ? new double[rows] : labels.reshape(rows).toDoubleVector();
+        if (rowCells.length < rows) {
+            rowCells = new int[rows];
+            rowDelta = new double[rows];
+        }
+        double loss = 0;
+        for (int r = 0; r < rows; r++) {
+            rowCells[r] = court.cellOf(x[r], y[r]);
+            double p = 1 / (1 + Math.exp(-z[r]));
+            rowDelta[r] = p - lab[r];
+            double q = Math.min(Math.max(p, 1e-15), 1 - 1e-15);
+            loss -= lab[r] * Math.log(q) + (1 - lab[r]) * Math.log(1 - q);
+        }
+        rowLoss = rows == 0 ? Double.NaN : loss / rows;
+    }
+
+    @Override
+    public void onGradientCalculation(Model model) {
+        long t0 = System.nanoTime();
+        MultiLayerNetwork net = (MultiLayerNetwork) model;
+        SpatialLayerConf conf = spatialConf(net);
+        int cells = conf.spec().court().cellCount();
+        INDArray g = net.gradient().getGradientFor("0_" + conf.courtModeParam());
+        double[] mass = perCell(Transforms.abs(g, true), conf.courtAxis());
+        double s = SpatialEntropy.entropy(mass);
+        double logCells = Math.log(Math.max(2, cells));
+
+        windowSum = windowSum == null ? g.dup() : windowSum.addi(g);
+        if (windowCounts == null) {
+            windowCounts = new double[cells];
+        }
+        for (int r = 0; r < rows; r++) {
+            if (rowCells[r] >= 0) {
+                windowCounts[rowCells[r]]++;
+            }
+        }
+        inWindow++;
+        boolean completed = inWindow == window;
+        double sw = Double.NaN;
+        double swPerExample = Double.NaN;
+        if (completed) {
+            double[] wm = perCell(Transforms.abs(windowSum, true), conf.courtAxis());
+            sw = SpatialEntropy.entropy(wm);
+            int seen = 0;
+            for (int b = 0; b < cells; b++) {
+                if (windowCounts[b] > 0) {
+                    seen++;
+                }
+            }
+            double[] perExample = new double[seen];
+            int k = 0;
+            for (int b = 0; b < cells; b++) {
+                if (windowCounts[b] > 0) {
+                    perExample[k++] = wm[b] / windowCounts[b];
+                }
+            }
+            swPerExample = SpatialEntropy.normalizedEntropy(perExample);
+            windowSum = null;
+            windowCounts = null;
+            inWindow = 0;
+        }
+        double[] hist = perCellContributionStats(cells);
+        last = new EntropyReading(net.getIterationCount(), rowLoss, s, s / logCells, completed, sw, sw / logCells,
+                swPerExample, hist[0], hist[1], System.nanoTime() - t0);
+    }
+
+    /** Mean over cells with rows of [histogram entropy, sign entropy] of ∂L/∂z. */
+    private double[] perCellContributionStats(int cells) {
+        int[] count = new int[cells];
+        for (int r = 0; r < rows; r++) {
+            if (rowCells[r] >= 0) {
+                count[rowCells[r]]++;
+            }
+        }
+        double[][] values = new double[cells][];
+        int[] fill = new int[cells];
+        for (int b = 0; b < cells; b++) {
+            if (count[b] > 0) {
+                values[b] = new double[count[b]];
+            }
+        }
+        for (int r = 0; r < rows; r++) {
+            int b = rowCells[r];
+            if (b >= 0) {
+                values[b][fill[b]++] = rowDelta[r];
+            }
+        }
+        double h = 0;
+        double sg = 0;
+        int used = 0;
+        for (int b = 0; b < cells; b++) {
+            if (count[b] > 0) {
+                h += SpatialEntropy.histogramEntropy(values[b], count[b], HISTOGRAM_BINS, -1, 1);
+                sg += SpatialEntropy.signEntropy(values[b], count[b]);
+                used++;
+            }
+        }
+        return used == 0 ? new double[] {0, 0} : new double[] {h / used, sg / used};
+    }
+
+    /** Sums a non-negative parameter-shaped array over every axis except {@code axis}. */
+    static double[] perCell(INDArray absGradient, int axis) {
+        int[] others = IntStream.range(0, absGradient.rank()).filter(d -> d != axis).toArray();
+        return absGradient.sum(others).toDoubleVector();
+    }
+}

@@ -1,0 +1,115 @@
+package io.github.finegrain.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.finegrain.train.FineGrainRules.Criterion;
+import io.github.finegrain.train.FineGrainRules.Parameters;
+import org.junit.jupiter.api.Test;
+
+class FineGrainRulesTest {
+    static final double NAN = Double.NaN;
+
+    /** A reading whose per-minibatch statistic is s and, when w is not NaN, completes a window with statistic w. */
+    static EntropyReading reading(double s, double w) {
+        return new EntropyReading(0, 0.5, s, s, !Double.isNaN(w), w, w, w, 0, 0, 0);
+    }
+
+    /** The 1-based step at which the rule first fires on the given per-step observations, or -1. */
+    static int firstFiring(FineGrainRule rule, double[] perStep, double[] window, double[] loss, double[] val) {
+        for (int i = 0; i < perStep.length; i++) {
+            double w = window == null ? NAN : window[i];
+            double l = loss == null ? 0.5 : loss[i];
+            double v = val == null ? NAN : val[i];
+            if (rule.observe(new StageObservation(i + 1, l, reading(perStep[i], w), v))) {
+                return i + 1;
+            }
+        }
+        return -1;
+    }
+
+    static Parameters params(double delta, int minSteps) {
+        return new Parameters(delta, minSteps, 0, 2, 0.01, 7);
+    }
+
+    @Test
+    void literalFiresOnTheFirstIncreaseAboveDeltaAfterMinSteps() {
+        double[] s = {0.50, 0.52, 0.50, 0.501, 0.503, 0.51, 0.51};
+        // increases: step 2 (+0.02), step 6 (+0.007); with minSteps 3 the step-2 increase is ignored
+        assertThat(firstFiring(FineGrainRules.create(Criterion.LITERAL, params(0.005, 0)), s, null, null, null))
+                .isEqualTo(2);
+        assertThat(firstFiring(FineGrainRules.create(Criterion.LITERAL, params(0.005, 3)), s, null, null, null))
+                .isEqualTo(6);
+        assertThat(firstFiring(FineGrainRules.create(Criterion.LITERAL, params(0.05, 0)), s, null, null, null))
+                .isEqualTo(-1);
+    }
+
+    /** Windows complete at steps 2, 4, 6, 8, 10, 12 with the given statistics. */
+    static double[] windows(double... w) {
+        double[] out = new double[2 * w.length];
+        java.util.Arrays.fill(out, NAN);
+        for (int i = 0; i < w.length; i++) {
+            out[2 * i + 1] = w[i];
+        }
+        return out;
+    }
+
+    @Test
+    void windowRulesFireAtTheRightWindow() {
+        double[] win = windows(0.90, 0.92, 0.95, 0.953, 0.952, 0.97);
+        double[] s = new double[win.length];
+        assertThat(firstFiring(FineGrainRules.create(Criterion.WINDOW_INCREASE, params(0.005, 0)), s, win, null, null))
+                .isEqualTo(4); // 0.90 -> 0.92
+        // plateau: risen by > delta, then |change| < delta: 0.95 -> 0.953 at step 8
+        assertThat(firstFiring(FineGrainRules.create(Criterion.WINDOW_PLATEAU, params(0.005, 0)), s, win, null, null))
+                .isEqualTo(8);
+        // patience 2: the second increase (0.92 -> 0.95) at step 6
+        assertThat(firstFiring(FineGrainRules.create(Criterion.PATIENCE, params(0.005, 0)), s, win, null, null))
+                .isEqualTo(6);
+        // relative 3 %: 0.92 -> 0.95 is +3.26 %
+        assertThat(firstFiring(FineGrainRules.create(Criterion.RELATIVE, params(0.03, 0)), s, win, null, null))
+                .isEqualTo(6);
+        // not before the minimum steps: plateau again only at 0.953 -> 0.952 (step 10)
+        assertThat(firstFiring(FineGrainRules.create(Criterion.WINDOW_PLATEAU, params(0.005, 9)), s, win, null, null))
+                .isEqualTo(10);
+    }
+
+    @Test
+    void plateauNeedsARiseFirst() {
+        double[] flat = windows(0.95, 0.951, 0.950, 0.951);
+        assertThat(firstFiring(FineGrainRules.create(Criterion.WINDOW_PLATEAU, params(0.005, 0)),
+                new double[flat.length], flat, null, null)).isEqualTo(-1);
+    }
+
+    @Test
+    void baselinesFireOnLossValidationAndSteps() {
+        int n = 200;
+        double[] s = new double[n];
+        double[] loss = new double[n];
+        for (int i = 0; i < n; i++) {
+            loss[i] = i < 100 ? 1.0 - 0.004 * i : 0.6; // improves, then flat from step 101
+        }
+        // checks every 50 steps: at 150 the EMA still falls (>1 %), at 200 it is flat
+        assertThat(firstFiring(FineGrainRules.create(Criterion.LOSS, params(0.005, 0)), s, null, loss, null))
+                .isEqualTo(200);
+        double[] val = new double[n];
+        java.util.Arrays.fill(val, NAN);
+        val[9] = 0.5;
+        val[19] = 0.45;
+        val[29] = 0.46;
+        assertThat(firstFiring(FineGrainRules.create(Criterion.VAL_LOSS, params(0.005, 0)), s, null, null, val))
+                .isEqualTo(30);
+        assertThat(firstFiring(FineGrainRules.create(Criterion.STEPS, params(0.005, 0)), s, null, null, null))
+                .isEqualTo(7);
+        assertThat(firstFiring(FineGrainRules.create(Criterion.NEVER, params(0.005, 0)), s, null, null, null))
+                .isEqualTo(-1);
+    }
+
+    @Test
+    void parsesCliNamesAndRejectsUnknownOnes() {
+        assertThat(Criterion.parse("window-plateau")).isEqualTo(Criterion.WINDOW_PLATEAU);
+        assertThat(Criterion.parse("val-loss")).isEqualTo(Criterion.VAL_LOSS);
+        assertThat(Criterion.WINDOW_INCREASE.cliName()).isEqualTo("window-increase");
+        assertThatThrownBy(() -> Criterion.parse("sometimes")).hasMessageContaining("unknown criterion 'sometimes'");
+    }
+}
