@@ -74,18 +74,28 @@ public final class ModelBundle {
             if (entry == null) {
                 throw new DataFormatException(file + ": not a finegrain model bundle (no " + MANIFEST_ENTRY + " entry)");
             }
-            Manifest m;
+            // the version is checked before the fields: another version may have fields this one does not know
+            com.fasterxml.jackson.databind.JsonNode tree;
             try (InputStream in = zip.getInputStream(entry)) {
-                m = JSON.readValue(in, Manifest.class);
+                tree = JSON.readTree(in);
             } catch (com.fasterxml.jackson.core.JacksonException e) {
                 throw new DataFormatException(file + ": corrupt manifest " + MANIFEST_ENTRY + ": " + e.getOriginalMessage());
             }
-            if (m.formatVersion() != Manifest.FORMAT_VERSION) {
-                throw new DataFormatException(file + ": manifest format version " + m.formatVersion()
+            com.fasterxml.jackson.databind.JsonNode version = tree == null ? null : tree.get("formatVersion");
+            if (version == null || !version.isInt()) {
+                throw new DataFormatException(file + ": corrupt manifest " + MANIFEST_ENTRY
+                        + ": expected an integer formatVersion, found " + version);
+            }
+            if (version.intValue() != Manifest.FORMAT_VERSION) {
+                throw new DataFormatException(file + ": manifest format version " + version.intValue()
                         + " is not supported (this finegrain " + Versions.finegrain() + " reads version "
                         + Manifest.FORMAT_VERSION + ")");
             }
-            return m;
+            try {
+                return JSON.treeToValue(tree, Manifest.class);
+            } catch (com.fasterxml.jackson.core.JacksonException e) {
+                throw new DataFormatException(file + ": corrupt manifest " + MANIFEST_ENTRY + ": " + e.getOriginalMessage());
+            }
         } catch (ZipException e) {
             throw new DataFormatException(file + ": not a zip file (" + e.getMessage() + ")");
         }
