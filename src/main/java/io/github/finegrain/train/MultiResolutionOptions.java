@@ -65,23 +65,48 @@ public record MultiResolutionOptions(List<StageSpec> ladder, int rank, FineGrain
         }
     }
 
-    /** The paper's benchmark ladder: full-rank 4x5/6x6 → 8x10/6x6 → 8x10/12x12, CP 8x10/12x12 → 20x25 → 40x50. */
-    public static List<StageSpec> paperLadder() {
+    /** The default reading of the fine-graining condition (see the README's criterion table for why). */
+    public static final FineGrainRules.Criterion DEFAULT_CRITERION = FineGrainRules.Criterion.WINDOW_PLATEAU;
+
+    /**
+     * The grids of the paper's benchmark, coarse to fine, as {court, defender} pairs: 4x5/6x6, 8x10/6x6, 8x10/12x12,
+     * 20x25/12x12, 40x50/12x12 (court 40 × 50 ft at 10, 5, 2, 1 ft cells; defender box 12 × 12 ft at 2 and 1 ft).
+     */
+    public static List<GridSpec[]> paperGrids() {
         GridSpec d6 = GridSpec.defenderBox(6, 6);
         GridSpec d12 = GridSpec.defenderBox(12, 12);
-        return List.of(
-                new StageSpec(StageSpec.Kind.FULL_RANK, GridSpec.court(4, 5), d6),
-                new StageSpec(StageSpec.Kind.FULL_RANK, GridSpec.court(8, 10), d6),
-                new StageSpec(StageSpec.Kind.FULL_RANK, GridSpec.court(8, 10), d12),
-                new StageSpec(StageSpec.Kind.CP, GridSpec.court(8, 10), d12),
-                new StageSpec(StageSpec.Kind.CP, GridSpec.court(20, 25), d12),
-                new StageSpec(StageSpec.Kind.CP, GridSpec.court(40, 50), d12));
+        return List.of(new GridSpec[] {GridSpec.court(4, 5), d6}, new GridSpec[] {GridSpec.court(8, 10), d6},
+                new GridSpec[] {GridSpec.court(8, 10), d12}, new GridSpec[] {GridSpec.court(20, 25), d12},
+                new GridSpec[] {GridSpec.court(40, 50), d12});
+    }
+
+    /**
+     * Full-rank stages at {@code grids[0..handOff]}, then CP stages at {@code grids[handOff..]} (the hand-off happens
+     * at grid {@code handOff}, R_p of the paper).
+     */
+    public static List<StageSpec> ladderWithHandOff(List<GridSpec[]> grids, int handOff) {
+        if (handOff < 0 || handOff >= grids.size()) {
+            throw new IllegalArgumentException("hand-off index " + handOff + " outside the ladder of " + grids.size());
+        }
+        List<StageSpec> ladder = new java.util.ArrayList<>();
+        for (int i = 0; i <= handOff; i++) {
+            ladder.add(new StageSpec(StageSpec.Kind.FULL_RANK, grids.get(i)[0], grids.get(i)[1]));
+        }
+        for (int i = handOff; i < grids.size(); i++) {
+            ladder.add(new StageSpec(StageSpec.Kind.CP, grids.get(i)[0], grids.get(i)[1]));
+        }
+        return ladder;
+    }
+
+    /** The paper's benchmark ladder: full-rank 4x5/6x6 → 8x10/6x6 → 8x10/12x12, CP 8x10/12x12 → 20x25 → 40x50. */
+    public static List<StageSpec> paperLadder() {
+        return ladderWithHandOff(paperGrids(), 2);
     }
 
     /** Defaults with the paper's ladder. */
     public static MultiResolutionOptions defaults() {
-        return new MultiResolutionOptions(paperLadder(), 20, FineGrainRules.Criterion.WINDOW_PLATEAU,
-                FineGrainRules.Parameters.defaults(), 20, 1024, "adam", 0.02, 1e-4, 1.0, 12345L, DataType.FLOAT,
+        return new MultiResolutionOptions(paperLadder(), 20, DEFAULT_CRITERION,
+                FineGrainRules.Parameters.defaults().withMinSteps(40), 20, 1024, "adam", 0.02, 1e-4, 1.0, 12345L, DataType.FLOAT,
                 1000, 10, 1500, 15);
     }
 
