@@ -1,0 +1,190 @@
+package io.github.finegrain.model;
+
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.layers.BaseLayer;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Implementation of {@link CpSpatialLayer}: sparse forward and backward passes over the factors; F is never
+ * reconstructed. Cost per row O(K × (1 + defenders in the box)).
+ *
+ * <p>Forward, for row r with task a, court cell b (≥ 0) and defender cells c_1..c_m in the box:
+ * <pre>
+ *   s_k = C[C_const, k] + Σ_j C[c_j, k]              (= Σ_c φ_c(x_r) C[c, k], φ counts repeated cells)
+ *   z_r = bias[a] + Σ_k A[a, k] B[b, k] s_k
+ * </pre>
+ * (z_r = bias[a] when the ball handler is outside the court grid). Backward with {@code ε_r = ∂L/∂z_r}, summed over
+ * the rows:
+ * <pre>
+ *   ∂L/∂A[a, k] += ε_r B[b, k] s_k
+ *   ∂L/∂B[b, k] += ε_r A[a, k] s_k
+ *   ∂L/∂C[c, k] += ε_r A[a, k] B[b, k] φ_c(x_r)      (for the constant entry and each defender)
+ *   ∂L/∂bias[a] += ε_r
+ * </pre>
+ * The input gets no gradient (it is data). Values are accumulated in double and stored in the network's data type.
+ */
+public class CpSpatialLayerImpl extends BaseLayer<CpSpatialLayer> {
+
+    private DiscretizedBatch lastBatch;
+    private INDArray lastInput;
+
+    /** Called by {@link CpSpatialLayer#instantiate}. */
+    public CpSpatialLayerImpl(NeuralNetConfiguration conf, DataType dataType) {
+        super(conf, dataType);
+    }
+
+    /**
+     * The input discretized at this layer's grids. A forward pass always discretizes (the caller may have refilled
+     * the same input array); the backward pass reuses the forward pass's rows when the input is the same array.
+     */
+    private DiscretizedBatch batch(boolean forward) {
+        if (!forward && lastBatch != null && lastInput == input) {
+            return lastBatch;
+        }
+        CpLayerSpec s = layerConf().spec();
+        lastBatch = DiscretizedBatch.of(input, s.tasks(), s.court(), s.defenderBox());
+        lastInput = input;
+        return lastBatch;
+    }
+
+    @Override
+    public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        assertInputSet(false);
+        CpLayerSpec s = layerConf().spec();
+        DiscretizedBatch batch = batch(true);
+        int k = s.rank();
+        long[] o = CpSpatialParamInitializer.offsets(s);
+        int offA = (int) o[0];
+        int offB = (int) o[1];
+        int offC = (int) o[2];
+        int offBias = (int) o[3];
+        int constRow = offC + s.spatial().constantCell() * k;
+        FlatBuffer p = FlatBuffer.of(paramsFlattened);
+        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, new long[] {batch.size, 1}, 'c');
+        FlatBuffer z = FlatBuffer.of(out);
+        double[] sk = new double[k];
+        for (int r = 0; r < batch.size; r++) {
+            int a = batch.task[r];
+            double sum = p.get(offBias + a);
+            int b = batch.courtCell[r];
+            if (b >= 0) {
+                defenderSums(p, batch, r, k, offC, constRow, sk);
+                int rowA = offA + a * k;
+                int rowB = offB + b * k;
+                for (int j = 0; j < k; j++) {
+                    sum += p.get(rowA + j) * p.get(rowB + j) * sk[j];
+                }
+            }
+            z.set(r, sum);
+        }
+        return out;
+    }
+
+    /** {@code sk[j] = C[C_const, j] + Σ_defenders C[c, j]} for row r. */
+    private static void defenderSums(FlatBuffer p, DiscretizedBatch batch, int r, int k, int offC, int constRow,
+            double[] sk) {
+        for (int j = 0; j < k; j++) {
+            sk[j] = p.get(constRow + j);
+        }
+        for (int d = 0; d < InputRow.DEFENDERS; d++) {
+            int c = batch.defenderCell[r * InputRow.DEFENDERS + d];
+            if (c >= 0) {
+                int rowC = offC + c * k;
+                for (int j = 0; j < k; j++) {
+                    sk[j] += p.get(rowC + j);
+                }
+            }
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The gradient view (A, B, C and b together, small) is zeroed first: DL4J's updater rewrites the whole view in
+     * place every step.
+     */
+    @Override
+    public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+        assertInputSet(true);
+        CpLayerSpec s = layerConf().spec();
+        DiscretizedBatch batch = batch(false);
+        int k = s.rank();
+        long[] o = CpSpatialParamInitializer.offsets(s);
+        int offA = (int) o[0];
+        int offB = (int) o[1];
+        int offC = (int) o[2];
+        int offBias = (int) o[3];
+        int constRow = offC + s.spatial().constantCell() * k;
+        FlatBuffer p = FlatBuffer.of(paramsFlattened);
+        gradientsFlattened.assign(0);
+        FlatBuffer g = FlatBuffer.of(gradientsFlattened);
+        FlatBuffer eps = FlatBuffer.of(epsilon.ordering() == 'c' && epsilon.elementWiseStride() == 1
+                && epsilon.dataType() == dataType ? epsilon : epsilon.castTo(dataType).dup('c'));
+        double[] sk = new double[k];
+        for (int r = 0; r < batch.size; r++) {
+            int a = batch.task[r];
+            double e = eps.get(r);
+            g.add(offBias + a, e);
+            int b = batch.courtCell[r];
+            if (b < 0 || e == 0) {
+                continue;
+            }
+            defenderSums(p, batch, r, k, offC, constRow, sk);
+            int rowA = offA + a * k;
+            int rowB = offB + b * k;
+            for (int j = 0; j < k; j++) {
+                double aj = p.get(rowA + j);
+                double bj = p.get(rowB + j);
+                g.add(rowA + j, e * bj * sk[j]);
+                g.add(rowB + j, e * aj * sk[j]);
+                sk[j] = e * aj * bj; // now the gradient of every φ-weighted C entry of component j
+            }
+            for (int j = 0; j < k; j++) {
+                g.add(constRow + j, sk[j]);
+            }
+            for (int d = 0; d < InputRow.DEFENDERS; d++) {
+                int c = batch.defenderCell[r * InputRow.DEFENDERS + d];
+                if (c >= 0) {
+                    int rowC = offC + c * k;
+                    for (int j = 0; j < k; j++) {
+                        g.add(rowC + j, sk[j]);
+                    }
+                }
+            }
+        }
+        Gradient gradient = new DefaultGradient(gradientsFlattened);
+        for (String key : new String[] {CpSpatialParamInitializer.TASK_KEY, CpSpatialParamInitializer.COURT_KEY,
+                CpSpatialParamInitializer.DEFENDER_KEY, CpSpatialParamInitializer.BIAS_KEY}) {
+            gradient.gradientForVariable().put(key, gradientViews.get(key));
+        }
+        INDArray epsOut = workspaceMgr.create(ArrayType.ACTIVATION_GRAD, input.dataType(), input.shape(), 'c');
+        return new Pair<>(gradient, epsOut);
+    }
+
+    @Override
+    public boolean isPretrainLayer() {
+        return false;
+    }
+
+    @Override
+    public boolean hasBias() {
+        return true;
+    }
+
+    @Override
+    public Layer.Type type() {
+        return Layer.Type.FEED_FORWARD;
+    }
+
+    @Override
+    public void clearNoiseWeightParams() {
+        // no weight noise
+    }
+}
