@@ -69,6 +69,11 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--run-dir", paramLabel = "DIR", description = "Output directory (default: runs/<timestamp>).")
     Path runDir;
 
+    @Option(names = "--resume", paramLabel = "DIR",
+            description = "Continue the interrupted multires/fixed run in DIR from its last stage-boundary checkpoint "
+                    + "(DIR/checkpoint); give the same --data and --max-train-examples as the first run.")
+    Path resume;
+
     @Option(names = "--schedule", defaultValue = "multires",
             description = "multires (MMT-SE: full-rank 4x5/6x6 -> 8x10/6x6 -> 8x10/12x12, CP hand-off, CP 8x10 -> "
                     + "20x25 -> 40x50 with 12x12 defenders), fixed (full-rank at the finest grid or --court/--defender, "
@@ -141,6 +146,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--lr", defaultValue = "0.02", description = "Learning rate (default: ${DEFAULT-VALUE}).")
     double learningRate;
 
+    @Option(names = "--cp-lr", defaultValue = "0.002",
+            description = "Learning rate of the CP stages (default: ${DEFAULT-VALUE}).")
+    double cpLearningRate;
+
     @Option(names = "--l2", defaultValue = "1e-4", description = "L2 on F, bias excluded (default: ${DEFAULT-VALUE}).")
     double l2;
 
@@ -163,7 +172,11 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        Path dir = runDir != null ? runDir
+        if (resume != null && !schedule.equals("multires") && !schedule.equals("fixed")) {
+            throw new IllegalArgumentException("--resume works with --schedule multires or fixed");
+        }
+        validateOptions();
+        Path dir = resume != null ? resume : runDir != null ? runDir
                 : Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         Files.createDirectories(dir);
         Map<String, Object> dataJson = new LinkedHashMap<>();
@@ -193,14 +206,27 @@ public final class TrainCommand implements Callable<Integer> {
             }
             case "multires", "fixed" -> {
                 int tasks = TaskIndex.fromTraining(train, minTaskExamples).size();
-                MultiResolutionOptions options = multiResolutionOptions(tasks);
+                Path optionsFile = dir.resolve("run-options.json");
+                MultiResolutionOptions options;
+                if (resume != null) {
+                    if (!Files.isRegularFile(optionsFile)) {
+                        throw new io.github.finegrain.data.DataFormatException(optionsFile
+                                + ": missing; --resume needs a run directory written by train");
+                    }
+                    options = MAPPER.readValue(optionsFile.toFile(), MultiResolutionOptions.class);
+                } else {
+                    options = multiResolutionOptions(tasks);
+                    MAPPER.writeValue(optionsFile.toFile(), options);
+                }
                 out.printf("Training %s schedule, criterion %s (delta %s), rank %d:%n", schedule,
                         options.criterion().cliName(), delta, rank);
                 for (StageSpec st : options.ladder()) {
                     out.println("  stage " + st.label());
                 }
-                MultiResolutionTrainer.Result result = new MultiResolutionTrainer(options,
-                        new DefaultStageTransition()).fit(train, val);
+                MultiResolutionTrainer trainer = new MultiResolutionTrainer(options, new DefaultStageTransition());
+                Path checkpoint = dir.resolve("checkpoint");
+                MultiResolutionTrainer.Result result = resume != null ? trainer.resume(train, val, checkpoint)
+                        : trainer.fit(train, val, checkpoint, Integer.MAX_VALUE);
                 for (StageRecord r : result.stages()) {
                     out.printf("  stage %d %-9s %-6s / %-6s %5d minibatches %7.1f s  %-22s best val %.5f%s%n",
                             r.index(), r.kind(), r.court(), r.defender(), r.iterations(), r.seconds(), r.endReason(),
@@ -249,6 +275,27 @@ public final class TrainCommand implements Callable<Integer> {
         out.println("Wrote " + dir.resolve("model.zip") + ", " + dir.resolve("metrics.json")
                 + (schedule.equals("single") ? "" : " and " + dir.resolve("trace.csv")));
         return 0;
+    }
+
+    /** Fails fast on bad option values, before any data is read or any file written. */
+    private void validateOptions() {
+        if (!List.of("multires", "fixed", "single").contains(schedule)) {
+            throw new IllegalArgumentException("--schedule must be multires, fixed or single, found '" + schedule + "'");
+        }
+        if (court != null) {
+            GridSpec.parseRowsCols(court);
+        }
+        if (defender != null) {
+            GridSpec.parseRowsCols(defender);
+        }
+        if (schedule.equals("single")) {
+            singleOptions();
+        } else {
+            if (!criterion.equalsIgnoreCase("entropy")) {
+                FineGrainRules.Criterion.parse(criterion);
+            }
+            multiResolutionOptions(1000);
+        }
     }
 
     private Map<Split, ExampleSet> loadExamples(PrintWriter out, Map<String, Object> dataJson) throws IOException {
@@ -312,7 +359,8 @@ public final class TrainCommand implements Callable<Integer> {
         FineGrainRules.Criterion crit = criterion.equalsIgnoreCase("entropy")
                 ? MultiResolutionOptions.DEFAULT_CRITERION : FineGrainRules.Criterion.parse(criterion);
         FineGrainRules.Parameters rules = FineGrainRules.Parameters.defaults().withDelta(delta).withMinSteps(minSteps);
-        return new MultiResolutionOptions(ladder, rank, crit, rules, window, batch, optimizer, learningRate, l2,
+        return new MultiResolutionOptions(ladder, rank, crit, rules, window, batch, optimizer, learningRate,
+                cpLearningRate, l2,
                 positiveWeight, seed, DataType.FLOAT, minTaskExamples, 10, maxStepsPerStage, maxMinutes);
     }
 

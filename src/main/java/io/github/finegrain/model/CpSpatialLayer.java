@@ -35,7 +35,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@link #CpSpatialLayer(CpLayerSpec)}; the no-argument constructor and setters exist for DL4J's JSON/YAML
  * serialization only.
  */
-public class CpSpatialLayer extends FeedForwardLayer {
+public class CpSpatialLayer extends FeedForwardLayer implements SpatialLayerConf {
     private static final long serialVersionUID = 1L;
 
     private int tasks;
@@ -75,6 +75,31 @@ public class CpSpatialLayer extends FeedForwardLayer {
         layer.setParamTable(params);
         layer.setConf(conf);
         return layer;
+    }
+
+    @Override
+    public SpatialLayerSpec spatialSpec() {
+        return spec().spatial();
+    }
+
+    @Override
+    public String kind() {
+        return "cp";
+    }
+
+    @Override
+    public Integer rank() {
+        return getRank();
+    }
+
+    @Override
+    public String courtModeParam() {
+        return CpSpatialParamInitializer.COURT_KEY;
+    }
+
+    @Override
+    public int courtAxis() {
+        return 0;
     }
 
     @Override

@@ -35,7 +35,8 @@ class TrainCommandTest {
     @Test
     void trainsOnASliceAndWritesModelAndMetrics() throws IOException {
         Path runDir = dir.resolve("run");
-        int code = run("train", "--run-dir", runDir.toString(), "--max-train-examples", "2000", "--epochs", "2");
+        int code = run("train", "--schedule", "single", "--run-dir", runDir.toString(), "--max-train-examples", "2000",
+                "--epochs", "2");
 
         assertThat(code).as(err.toString()).isZero();
         assertThat(runDir.resolve("model.zip")).isRegularFile();
@@ -72,6 +73,31 @@ class TrainCommandTest {
         assertThat(model.tasks().keys().get(0)).isEqualTo(TaskIndex.LEAGUE);
         assertThat(model.spec().court().label()).isEqualTo("8x10");
         assertThat(model.spec().defenderBox().label()).isEqualTo("6x6");
+    }
+
+    @Test
+    void multiresRunWritesTraceAndStagesAndCannotResumeAFinishedRun() throws IOException {
+        Path runDir = dir.resolve("mr");
+        int code = run("train", "--run-dir", runDir.toString(), "--max-train-examples", "2000", "--criterion",
+                "steps", "--max-steps-per-stage", "8", "--batch", "512");
+        assertThat(code).as(err.toString()).isZero();
+        JsonNode m = new ObjectMapper().readTree(runDir.resolve("metrics.json").toFile());
+        assertThat(m.path("stages")).hasSize(6);
+        assertThat(m.path("stages").get(3).path("kind").asText()).isEqualTo("cp");
+        assertThat(m.path("stages").get(3).path("handOffFit").asDouble()).isBetween(0.0, 1.0);
+        assertThat(m.path("stages").get(5).path("court").asText()).isEqualTo("40x50");
+        java.util.List<String> trace = Files.readAllLines(runDir.resolve("trace.csv"));
+        assertThat(trace).hasSize(1 + 6 * 8);
+        assertThat(trace.get(0)).startsWith("seconds,iteration,epoch,stage,kind,court,defender,minibatchLoss");
+        assertThat(trace.stream().filter(l -> l.endsWith(",hand-off"))).hasSize(1);
+        assertThat(trace.stream().filter(l -> l.endsWith(",fine-grain"))).hasSize(4);
+        TrainedModel model = ModelBundle.load(runDir.resolve("model.zip"));
+        assertThat(model.layerConf().kind()).isEqualTo("cp");
+        assertThat(ModelBundle.readManifest(runDir.resolve("model.zip")).stages()).hasSize(6);
+
+        int again = run("train", "--resume", runDir.toString(), "--max-train-examples", "2000");
+        assertThat(again).isEqualTo(FinegrainCli.EXIT_BAD_INPUT);
+        assertThat(err.toString()).contains("the run already finished");
     }
 
     @Test

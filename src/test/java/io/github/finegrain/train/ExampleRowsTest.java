@@ -53,12 +53,12 @@ class ExampleRowsTest {
     }
 
     @Test
-    void trainingRejectsAKeyOutsideTheIndex() {
-        ExampleSet ex = examples(new String[] {"a", "z"}, new byte[] {0, 0});
+    void trainingGivesAKeyWithoutATaskOnlyItsLeagueRow() {
+        ExampleSet ex = examples(new String[] {"a", "z"}, new byte[] {0, 1});
         TaskIndex tasks = TaskIndex.of(java.util.List.of(TaskIndex.LEAGUE, "a"));
-        assertThatThrownBy(() -> ExampleRows.training(ex, tasks, DataType.FLOAT))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("training example 1 (frame 11) has task key 'z' that is not in the task index");
+        DataSet d = ExampleRows.training(ex, tasks, DataType.FLOAT);
+        assertThat(d.getFeatures().getColumn(InputRow.TASK).toDoubleVector()).containsExactly(1, 0, 0);
+        assertThat(d.getLabels().reshape(3).toDoubleVector()).containsExactly(0, 0, 1);
     }
 
     @Test
