@@ -228,9 +228,9 @@ public final class TrainCommand implements Callable<Integer> {
                 MultiResolutionTrainer.Result result = resume != null ? trainer.resume(train, val, checkpoint)
                         : trainer.fit(train, val, checkpoint, Integer.MAX_VALUE);
                 for (StageRecord r : result.stages()) {
-                    out.printf("  stage %d %-9s %-6s / %-6s %5d minibatches %7.1f s  %-22s best val %.5f%s%n",
+                    out.printf("  stage %d %-9s %-6s / %-6s %5d minibatches %6.1f s  %-20s val %.5f -> %.5f%s%n",
                             r.index(), r.kind(), r.court(), r.defender(), r.iterations(), r.seconds(), r.endReason(),
-                            r.bestValidationLoss(), Double.isNaN(r.handOffFit()) ? ""
+                            r.startValidationLoss(), r.bestValidationLoss(), Double.isNaN(r.handOffFit()) ? ""
                                     : String.format("  (hand-off fit %.3f)", r.handOffFit()));
                     stageHistory.add(MAPPER.convertValue(r, MAP));
                 }

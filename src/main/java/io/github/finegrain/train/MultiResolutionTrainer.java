@@ -134,7 +134,8 @@ public final class MultiResolutionTrainer {
             listener.reset();
             FineGrainRule rule = FineGrainRules.create(options.criterion(), options.rules());
             INDArray best = net.params().dup();
-            double bestLoss = validationLogLoss(net, setup.val, setup.valLabels);
+            double startLoss = validationLogLoss(net, setup.val, setup.valLabels);
+            double bestLoss = startLoss;
             int bestStep = 0;
             String endReason = null;
             int step = 0;
@@ -178,7 +179,8 @@ public final class MultiResolutionTrainer {
             net.setParams(best);
             double now = System.nanoTime();
             stages.add(new StageRecord(s, stage.kind().label(), stage.court().label(), stage.defenderBox().label(),
-                    step, (now - stageStart) / 1e9, endReason, bestLoss, "best-validation@" + bestStep, handOffFit));
+                    step, (now - stageStart) / 1e9, endReason, startLoss, bestLoss, "best-validation@" + bestStep,
+                    handOffFit));
             LOG.info("stage {} ({}) ended after {} minibatches: {}; best validation log loss {} at step {}", s,
                     stage.label(), step, endReason, String.format("%.5f", bestLoss), bestStep);
             handOffFit = Double.NaN;
