@@ -48,6 +48,11 @@ abstract sealed class FlatBuffer permits FlatBuffer.F32, FlatBuffer.F64 {
         throw new IllegalArgumentException("spatial layers support FLOAT and DOUBLE arrays, found " + type);
     }
 
+    /** Elements converted per bulk transfer of a FLOAT array. */
+    private static final int CHUNK = 1 << 16;
+    /** One conversion buffer per thread (256 KB), so bulk transfers do not allocate. */
+    private static final ThreadLocal<float[]> CHUNKS = ThreadLocal.withInitial(() -> new float[CHUNK]);
+
     /** Number of elements. */
     abstract int length();
 
@@ -60,10 +65,10 @@ abstract sealed class FlatBuffer permits FlatBuffer.F32, FlatBuffer.F64 {
     /** Adds v to element i. */
     abstract void add(int i, double v);
 
-    /** Copies elements [from, from + out.length) into {@code out}. */
+    /** Copies elements [from, from + out.length) into {@code out} (bulk transfers). */
     abstract void get(int from, double[] out);
 
-    /** Sets elements [from, from + values.length) to {@code values}. */
+    /** Sets elements [from, from + values.length) to {@code values} (bulk transfers). */
     abstract void set(int from, double[] values);
 
     /** FLOAT data. */
@@ -96,15 +101,25 @@ abstract sealed class FlatBuffer permits FlatBuffer.F32, FlatBuffer.F64 {
 
         @Override
         void get(int from, double[] out) {
-            for (int k = 0; k < out.length; k++) {
-                out[k] = b.get(from + k);
+            float[] chunk = CHUNKS.get();
+            for (int start = 0; start < out.length; start += chunk.length) {
+                int n = Math.min(chunk.length, out.length - start);
+                b.get(from + start, chunk, 0, n);
+                for (int k = 0; k < n; k++) {
+                    out[start + k] = chunk[k];
+                }
             }
         }
 
         @Override
         void set(int from, double[] values) {
-            for (int k = 0; k < values.length; k++) {
-                b.put(from + k, (float) values[k]);
+            float[] chunk = CHUNKS.get();
+            for (int start = 0; start < values.length; start += chunk.length) {
+                int n = Math.min(chunk.length, values.length - start);
+                for (int k = 0; k < n; k++) {
+                    chunk[k] = (float) values[start + k];
+                }
+                b.put(from + start, chunk, 0, n);
             }
         }
     }
