@@ -20,7 +20,8 @@ import org.nd4j.linalg.learning.config.Sgd;
 /**
  * A simple timing harness (not a test, not JMH) for the two spatial layers at the paper's finest benchmark size:
  * 300 tasks, court 40x50 (1 ft cells), defender box 12x12 (1 ft cells, + the constant entry), CP rank 20, minibatches
- * of 1024 rows. Prints, per 1024 rows (median over repeated rounds after warm-up, milliseconds):
+ * of 1024 rows. Prints, per 1024 rows (median and minimum over repeated rounds after warm-up, milliseconds; ratios
+ * are of the minima, which other load on the machine disturbs least):
  * <ol>
  *   <li>forward + backward with no updater, of the layer alone (its {@code activate} and {@code backpropGradient}
  *   called directly, ε = sigmoid(z) - y computed in Java) and of the whole network ({@code computeGradientAndScore}
@@ -96,16 +97,16 @@ public final class LayerBenchmark {
                 2 * mb(net.numParams(), type));
         double diff = maxLogitDiff(net, data, plain::logits);
         System.out.printf(Locale.ROOT, "  max |logit(layer) - logit(plain loop)| on one batch: %.3g%n", diff);
-        double layer = time(rounds, data, b -> layerAlone(net, data, b));
-        double network = time(rounds, data, b -> gradient(net, data, b));
-        double loop = time(rounds, data, b -> plain.step(data, b));
-        System.out.printf(Locale.ROOT, "  forward+backward: layer %.3f ms (ratio %.2f to the plain loop); whole network "
-                + "with DL4J's loss layer %.3f ms (ratio %.2f); plain double[] loop %.3f ms%n", layer, layer / loop,
-                network, network / loop, loop);
+        Timing layer = time(rounds, data, b -> layerAlone(net, data, b));
+        Timing network = time(rounds, data, b -> gradient(net, data, b));
+        Timing loop = time(rounds, data, b -> plain.step(data, b));
+        System.out.printf(Locale.ROOT, "  forward+backward: layer %s, whole network with DL4J's loss layer %s, plain "
+                + "double[] loop %s%n    ratios to the plain loop (of the minima): layer %.2f, network %.2f%n", layer,
+                network, loop, layer.min() / loop.min(), network.min() / loop.min());
         for (IUpdater u : new IUpdater[] {new Sgd(0.01), new Adam(0.001)}) {
             MultiLayerNetwork n = network(new CpSpatialLayer(spec), u, type);
-            double fit = time(rounds, data, b -> n.fit(data.dataSet(b, type)));
-            System.out.printf(Locale.ROOT, "  training step (fit) with %s: %.3f ms%n", u.getClass().getSimpleName(), fit);
+            Timing fit = time(rounds, data, b -> n.fit(data.dataSet(b, type)));
+            System.out.printf(Locale.ROOT, "  training step (fit) with %s: %s%n", u.getClass().getSimpleName(), fit);
         }
     }
 
@@ -250,23 +251,24 @@ public final class LayerBenchmark {
         plain.copyFrom(net);
         double diff = maxLogitDiff(net, data, plain::logits);
         System.out.printf(Locale.ROOT, "  max |logit(layer) - logit(plain loop)| on one batch: %.3g%n", diff);
-        double layer = time(rounds, data, b -> layerAlone(net, data, b));
-        double network = time(rounds, data, b -> gradient(net, data, b));
-        double dense = time(rounds, data, b -> plain.step(data, b, true));
-        double sparse = time(rounds, data, b -> plain.step(data, b, false));
-        double fill = time(rounds, data, b -> net.getLayer(0).getGradientsViewArray().assign(0));
-        System.out.printf(Locale.ROOT, "  forward+backward: layer %.3f ms, whole network with DL4J's loss layer %.3f "
-                + "ms;%n    plain double[] loop zeroing its dense gradient %.3f ms (ratios %.2f, %.2f); plain loop "
-                + "resetting only the entries it touched %.3f ms (ratios %.2f, %.2f)%n", layer, network, dense,
-                layer / dense, network / dense, sparse, layer / sparse, network / sparse);
+        Timing layer = time(rounds, data, b -> layerAlone(net, data, b));
+        Timing network = time(rounds, data, b -> gradient(net, data, b));
+        Timing dense = time(rounds, data, b -> plain.step(data, b, true));
+        Timing sparse = time(rounds, data, b -> plain.step(data, b, false));
+        Timing fill = time(rounds, data, b -> net.getLayer(0).getGradientsViewArray().assign(0));
+        System.out.printf(Locale.ROOT, "  forward+backward: layer %s, whole network with DL4J's loss layer %s%n"
+                + "    plain double[] loop zeroing its dense gradient %s: ratios (of the minima) layer %.2f, network "
+                + "%.2f%n    plain loop resetting only the entries it touched %s: ratios layer %.2f, network %.2f%n",
+                layer, network, dense, layer.min() / dense.min(), network.min() / dense.min(), sparse,
+                layer.min() / sparse.min(), network.min() / sparse.min());
         System.out.printf(Locale.ROOT, "  zeroing the layer's %.1f MB gradient view alone (one native assign, as the "
-                + "layer does each backward pass; timed separately): %.3f ms%n", mb(net.numParams(), type), fill);
+                + "layer does each backward pass; timed separately): %s%n", mb(net.numParams(), type), fill);
         plain.release();
         net.clear();
         for (IUpdater u : new IUpdater[] {new Sgd(0.01), new Adam(0.001)}) {
             MultiLayerNetwork n = network(new FullRankSpatialLayer(spec), u, type);
-            double fit = time(Math.min(rounds, 3), data, b -> n.fit(data.dataSet(b, type)));
-            System.out.printf(Locale.ROOT, "  training step (fit) with %s: %.3f ms%n", u.getClass().getSimpleName(), fit);
+            Timing fit = time(Math.min(rounds, 3), data, b -> n.fit(data.dataSet(b, type)));
+            System.out.printf(Locale.ROOT, "  training step (fit) with %s: %s%n", u.getClass().getSimpleName(), fit);
             n.clear();
         }
     }
@@ -499,11 +501,11 @@ public final class LayerBenchmark {
     }
 
     /**
-     * Median over rounds of the mean time per batch (ms); each round runs every batch once. Warm-up: whole rounds
+     * Median and minimum over rounds of the mean time per batch (ms); each round runs every batch once. Warm-up: whole rounds
      * until at least {@value #WARMUP_ROUNDS} rounds and {@value #WARMUP_SECONDS} s have passed (the JIT compiles the
      * loops only after many calls).
      */
-    private static double time(int rounds, Data data, Step step) {
+    private static Timing time(int rounds, Data data, Step step) {
         int batches = data.rows.length;
         long warmStart = System.nanoTime();
         for (int w = 0; w < WARMUP_ROUNDS || System.nanoTime() - warmStart < WARMUP_SECONDS * 1e9; w++) {
@@ -520,7 +522,15 @@ public final class LayerBenchmark {
             perBatch[r] = (System.nanoTime() - t0) / 1e6 / batches;
         }
         Arrays.sort(perBatch);
-        return perBatch[rounds / 2];
+        return new Timing(perBatch[rounds / 2], perBatch[0]);
+    }
+
+    /** Milliseconds per batch: the median and the minimum over rounds (the minimum is least disturbed by other load). */
+    record Timing(double median, double min) {
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "%.3f ms (min %.3f)", median, min);
+        }
     }
 
     private static double mb(long count, DataType t) {
