@@ -1,5 +1,6 @@
 package io.github.finegrain.model;
 
+import java.util.Arrays;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
@@ -28,12 +29,23 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *   ∂L/∂C[c, k] += ε_r A[a, k] B[b, k] φ_c(x_r)      (for the constant entry and each defender)
  *   ∂L/∂bias[a] += ε_r
  * </pre>
- * The input gets no gradient (it is data). Values are accumulated in double and stored in the network's data type.
+ * The input gets no gradient (it is data). The parameters (small: K × (tasks + courtCells + defenderCells + 1) +
+ * tasks) are copied into a double work array by the forward pass, which also keeps each row's s_k; the backward pass
+ * that follows on the same input array reuses both (the gradient is taken at the parameters of that forward pass),
+ * and recomputes them otherwise. Values are accumulated in double and stored in the network's data type.
  */
 public class CpSpatialLayerImpl extends BaseLayer<CpSpatialLayer> {
 
     private DiscretizedBatch lastBatch;
     private INDArray lastInput;
+    /**
+     * Work arrays owned by this layer (DL4J layers are used by one thread at a time): the parameters as doubles, the
+     * gradient accumulator, and the forward pass's s_k per row {@code [batch, K]} for the batch {@code forwardBatch}.
+     */
+    private double[] paramScratch;
+    private double[] gradScratch;
+    private double[] sumCache;
+    private DiscretizedBatch forwardBatch;
 
     /** Called by {@link CpSpatialLayer#instantiate}. */
     public CpSpatialLayerImpl(NeuralNetConfiguration conf, DataType dataType) {
@@ -54,6 +66,16 @@ public class CpSpatialLayerImpl extends BaseLayer<CpSpatialLayer> {
         return lastBatch;
     }
 
+    /** The layer's parameters (A, B, C, b in the flat order of {@link CpSpatialParamInitializer}) as doubles. */
+    private double[] readParams() {
+        int n = (int) paramsFlattened.length();
+        if (paramScratch == null || paramScratch.length != n) {
+            paramScratch = new double[n];
+        }
+        FlatBuffer.of(paramsFlattened).get(0, paramScratch);
+        return paramScratch;
+    }
+
     @Override
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(false);
@@ -66,39 +88,43 @@ public class CpSpatialLayerImpl extends BaseLayer<CpSpatialLayer> {
         int offC = (int) o[2];
         int offBias = (int) o[3];
         int constRow = offC + s.spatial().constantCell() * k;
-        FlatBuffer p = FlatBuffer.of(paramsFlattened);
-        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, new long[] {batch.size, 1}, 'c');
-        FlatBuffer z = FlatBuffer.of(out);
+        double[] p = readParams();
+        double[] z = new double[batch.size];
+        if (sumCache == null || sumCache.length < batch.size * k) {
+            sumCache = new double[batch.size * k];
+        }
         double[] sk = new double[k];
         for (int r = 0; r < batch.size; r++) {
             int a = batch.task[r];
-            double sum = p.get(offBias + a);
+            double sum = p[offBias + a];
             int b = batch.courtCell[r];
             if (b >= 0) {
                 defenderSums(p, batch, r, k, offC, constRow, sk);
+                System.arraycopy(sk, 0, sumCache, r * k, k);
                 int rowA = offA + a * k;
                 int rowB = offB + b * k;
                 for (int j = 0; j < k; j++) {
-                    sum += p.get(rowA + j) * p.get(rowB + j) * sk[j];
+                    sum += p[rowA + j] * p[rowB + j] * sk[j];
                 }
             }
-            z.set(r, sum);
+            z[r] = sum;
         }
+        forwardBatch = batch;
+        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, new long[] {batch.size, 1}, 'c');
+        FlatBuffer.of(out).set(0, z);
         return out;
     }
 
     /** {@code sk[j] = C[C_const, j] + Σ_defenders C[c, j]} for row r. */
-    private static void defenderSums(FlatBuffer p, DiscretizedBatch batch, int r, int k, int offC, int constRow,
+    private static void defenderSums(double[] p, DiscretizedBatch batch, int r, int k, int offC, int constRow,
             double[] sk) {
-        for (int j = 0; j < k; j++) {
-            sk[j] = p.get(constRow + j);
-        }
+        System.arraycopy(p, constRow, sk, 0, k);
         for (int d = 0; d < InputRow.DEFENDERS; d++) {
             int c = batch.defenderCell[r * InputRow.DEFENDERS + d];
             if (c >= 0) {
                 int rowC = offC + c * k;
                 for (int j = 0; j < k; j++) {
-                    sk[j] += p.get(rowC + j);
+                    sk[j] += p[rowC + j];
                 }
             }
         }
@@ -107,8 +133,8 @@ public class CpSpatialLayerImpl extends BaseLayer<CpSpatialLayer> {
     /**
      * {@inheritDoc}
      *
-     * <p>The gradient view (A, B, C and b together, small) is zeroed first: DL4J's updater rewrites the whole view in
-     * place every step.
+     * <p>The gradients are accumulated in a double array and then written over the whole gradient view (A, B, C and
+     * b together, small): DL4J's updater rewrites the whole view in place every step, so every entry is rewritten.
      */
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
@@ -122,43 +148,55 @@ public class CpSpatialLayerImpl extends BaseLayer<CpSpatialLayer> {
         int offC = (int) o[2];
         int offBias = (int) o[3];
         int constRow = offC + s.spatial().constantCell() * k;
-        FlatBuffer p = FlatBuffer.of(paramsFlattened);
-        gradientsFlattened.assign(0);
-        FlatBuffer g = FlatBuffer.of(gradientsFlattened);
-        FlatBuffer eps = FlatBuffer.of(epsilon.ordering() == 'c' && epsilon.elementWiseStride() == 1
-                && epsilon.dataType() == dataType ? epsilon : epsilon.castTo(dataType).dup('c'));
+        // The forward pass on this input left the parameters it used and each row's s_k in the work arrays.
+        boolean cached = batch == forwardBatch;
+        double[] p = cached ? paramScratch : readParams();
+        if (gradScratch == null || gradScratch.length != p.length) {
+            gradScratch = new double[p.length];
+        }
+        double[] g = gradScratch;
+        Arrays.fill(g, 0);
+        double[] eps = new double[batch.size];
+        FlatBuffer.of(epsilon.ordering() == 'c' && epsilon.elementWiseStride() == 1
+                && (epsilon.dataType() == DataType.FLOAT || epsilon.dataType() == DataType.DOUBLE)
+                ? epsilon : epsilon.castTo(DataType.DOUBLE).dup('c')).get(0, eps);
         double[] sk = new double[k];
         for (int r = 0; r < batch.size; r++) {
             int a = batch.task[r];
-            double e = eps.get(r);
-            g.add(offBias + a, e);
+            double e = eps[r];
+            g[offBias + a] += e;
             int b = batch.courtCell[r];
             if (b < 0 || e == 0) {
                 continue;
             }
-            defenderSums(p, batch, r, k, offC, constRow, sk);
+            if (cached) {
+                System.arraycopy(sumCache, r * k, sk, 0, k);
+            } else {
+                defenderSums(p, batch, r, k, offC, constRow, sk);
+            }
             int rowA = offA + a * k;
             int rowB = offB + b * k;
             for (int j = 0; j < k; j++) {
-                double aj = p.get(rowA + j);
-                double bj = p.get(rowB + j);
-                g.add(rowA + j, e * bj * sk[j]);
-                g.add(rowB + j, e * aj * sk[j]);
+                double aj = p[rowA + j];
+                double bj = p[rowB + j];
+                g[rowA + j] += e * bj * sk[j];
+                g[rowB + j] += e * aj * sk[j];
                 sk[j] = e * aj * bj; // now the gradient of every φ-weighted C entry of component j
             }
             for (int j = 0; j < k; j++) {
-                g.add(constRow + j, sk[j]);
+                g[constRow + j] += sk[j];
             }
             for (int d = 0; d < InputRow.DEFENDERS; d++) {
                 int c = batch.defenderCell[r * InputRow.DEFENDERS + d];
                 if (c >= 0) {
                     int rowC = offC + c * k;
                     for (int j = 0; j < k; j++) {
-                        g.add(rowC + j, sk[j]);
+                        g[rowC + j] += sk[j];
                     }
                 }
             }
         }
+        FlatBuffer.of(gradientsFlattened).set(0, g);
         Gradient gradient = new DefaultGradient(gradientsFlattened);
         for (String key : new String[] {CpSpatialParamInitializer.TASK_KEY, CpSpatialParamInitializer.COURT_KEY,
                 CpSpatialParamInitializer.DEFENDER_KEY, CpSpatialParamInitializer.BIAS_KEY}) {

@@ -43,23 +43,24 @@ public final class DiscretizedBatch {
                 || (input.dataType() != DataType.FLOAT && input.dataType() != DataType.DOUBLE)) {
             contiguous = input.castTo(DataType.DOUBLE).dup('c');
         }
-        FlatBuffer in = FlatBuffer.of(contiguous);
         int n = (int) input.size(0);
+        double[] in = new double[n * InputRow.WIDTH];
+        FlatBuffer.of(contiguous).get(0, in);
         int[] task = new int[n];
         int[] court0 = new int[n];
         int[] def = new int[n * InputRow.DEFENDERS];
         for (int r = 0; r < n; r++) {
             int row = r * InputRow.WIDTH;
-            double t = in.get(row + InputRow.TASK);
+            double t = in[row + InputRow.TASK];
             if (!(t >= 0 && t < tasks && t == Math.rint(t))) {
                 throw new IllegalArgumentException("input row " + r + ": task index " + t
                         + " is not an integer in [0, " + tasks + ")");
             }
             task[r] = (int) t;
-            court0[r] = court.cellOf(in.get(row + InputRow.BALL_HANDLER_X), in.get(row + InputRow.BALL_HANDLER_Y));
+            court0[r] = court.cellOf(in[row + InputRow.BALL_HANDLER_X], in[row + InputRow.BALL_HANDLER_Y]);
             for (int k = 0; k < InputRow.DEFENDERS; k++) {
                 int col = row + InputRow.FIRST_DEFENDER + 2 * k;
-                def[r * InputRow.DEFENDERS + k] = box.cellOf(in.get(col), in.get(col + 1));
+                def[r * InputRow.DEFENDERS + k] = box.cellOf(in[col], in[col + 1]);
             }
         }
         return new DiscretizedBatch(n, task, court0, def);

@@ -14,30 +14,38 @@ class FlatBufferTest {
     @Test
     void readsAndWritesAViewAtItsOffset() {
         for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
-            INDArray flat = Nd4j.linspace(type, 0, 100, 1).reshape(1, 100);
-            // a parameter-like view: elements 30..59 of the flat vector, reshaped [5, 6]
-            INDArray view = flat.get(NDArrayIndex.interval(0, 1), NDArrayIndex.interval(30, 60)).reshape('c', 5, 6);
-            assertThat(view.offset()).isEqualTo(30);
-            FlatBuffer b = FlatBuffer.of(view);
-            assertThat(b.length()).isEqualTo(30);
-            for (int i = 0; i < 30; i++) {
-                assertThat(b.get(i)).isEqualTo(view.getDouble(i / 6, i % 6)).isEqualTo(30.0 + i);
+            for (boolean indexer : new boolean[] {false, true}) {
+                check(type, indexer);
             }
-            b.set(0, -1);
-            b.add(29, 0.5);
-            assertThat(flat.getDouble(0, 29)).isEqualTo(29.0);
-            assertThat(flat.getDouble(0, 30)).isEqualTo(-1.0);
-            assertThat(flat.getDouble(0, 59)).isEqualTo(59.5);
-            assertThat(flat.getDouble(0, 60)).isEqualTo(60.0);
-            double[] row = new double[6];
-            b.get(6, row);
-            assertThat(row).containsExactly(36, 37, 38, 39, 40, 41);
-            b.set(24, new double[] {7, 8});
-            assertThat(view.getDouble(4, 0)).isEqualTo(7.0);
-            assertThat(view.getDouble(4, 1)).isEqualTo(8.0);
-            // a view cannot reach past its end
-            assertThatThrownBy(() -> b.get(30)).isInstanceOf(IndexOutOfBoundsException.class);
         }
+    }
+
+    private static void check(DataType type, boolean indexer) {
+        INDArray flat = Nd4j.linspace(type, 0, 100, 1).reshape(1, 100);
+        // a parameter-like view: elements 30..59 of the flat vector, reshaped [5, 6]
+        INDArray view = flat.get(NDArrayIndex.interval(0, 1), NDArrayIndex.interval(30, 60)).reshape('c', 5, 6);
+        assertThat(view.offset()).isEqualTo(30);
+        FlatBuffer b = indexer ? FlatBuffer.viaIndexer(view) : FlatBuffer.of(view);
+        assertThat(b).isInstanceOf(indexer ? FlatBuffer.Indexed.class
+                : type == DataType.FLOAT ? FlatBuffer.F32.class : FlatBuffer.F64.class);
+        assertThat(b.length()).isEqualTo(30);
+        for (int i = 0; i < 30; i++) {
+            assertThat(b.get(i)).isEqualTo(view.getDouble(i / 6, i % 6)).isEqualTo(30.0 + i);
+        }
+        b.set(0, -1);
+        b.add(29, 0.5);
+        assertThat(flat.getDouble(0, 29)).isEqualTo(29.0);
+        assertThat(flat.getDouble(0, 30)).isEqualTo(-1.0);
+        assertThat(flat.getDouble(0, 59)).isEqualTo(59.5);
+        assertThat(flat.getDouble(0, 60)).isEqualTo(60.0);
+        double[] row = new double[6];
+        b.get(6, row);
+        assertThat(row).containsExactly(36, 37, 38, 39, 40, 41);
+        b.set(24, new double[] {7, 8});
+        assertThat(view.getDouble(4, 0)).isEqualTo(7.0);
+        assertThat(view.getDouble(4, 1)).isEqualTo(8.0);
+        // a view cannot reach past its end
+        assertThatThrownBy(() -> b.get(30)).isInstanceOf(IndexOutOfBoundsException.class);
     }
 
     @Test
