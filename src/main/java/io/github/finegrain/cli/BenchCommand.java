@@ -43,11 +43,11 @@ public final class BenchCommand {
         @Option(names = "--min-steps", defaultValue = "40", description = "Minimum steps (default: ${DEFAULT-VALUE}).")
         int minSteps;
 
-        @Option(names = "--planted-players", defaultValue = "100",
+        @Option(names = "--planted-players", defaultValue = "20",
                 description = "Players of the planted set (default: ${DEFAULT-VALUE}).")
         int plantedPlayers;
 
-        @Option(names = "--planted-frames", defaultValue = "40000",
+        @Option(names = "--planted-frames", defaultValue = "80000",
                 description = "Training frames of the planted set; validation gets a quarter (default: ${DEFAULT-VALUE}).")
         int plantedFrames;
 
@@ -57,8 +57,9 @@ public final class BenchCommand {
         @Override
         public Integer call() throws Exception {
             PrintWriter w = spec.commandLine().getOut();
-            FineGrainRules.Parameters rules = FineGrainRules.Parameters.defaults().withDelta(delta)
-                    .withMinSteps(minSteps);
+            FineGrainRules.Parameters d = FineGrainRules.Parameters.defaults();
+            FineGrainRules.Parameters rules = new FineGrainRules.Parameters(delta, minSteps, d.smoothing(),
+                    d.patience(), d.lossEpsilon(), steps / 2, d.stableWindows());
             List<CriteriaBenchmark.Row> rows = new ArrayList<>();
             ExampleSet train = ExampleBuilder.build(BundledData.load(Split.TRAIN)).examples();
             ExampleSet val = ExampleBuilder.build(BundledData.load(Split.VAL)).examples();

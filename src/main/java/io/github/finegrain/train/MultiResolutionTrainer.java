@@ -63,8 +63,58 @@ public final class MultiResolutionTrainer {
      */
     public Result fit(ExampleSet train, ExampleSet validation, java.nio.file.Path checkpointDir, int stopAfterStage)
             throws java.io.IOException {
-        Setup setup = setup(train, validation);
-        double rate = Math.min(Math.max((double) train.positives() / train.size(), 1e-4), 1 - 1e-4);
+        return start(setup(train, validation), checkpointDir, stopAfterStage);
+    }
+
+    /**
+     * Trains on rows that are already {@link io.github.finegrain.model.InputRow input rows} (task index in column 0,
+     * label [rows, 1]), e.g. from a DataVec {@code RecordReaderDataSetIterator}. The iterators are read once into
+     * memory (the trainer reshuffles every epoch and validates on the whole validation set).
+     *
+     * @param tasks the task map the rows' task indexes refer to (its size is the layer's task count)
+     */
+    public Result fit(org.nd4j.linalg.dataset.api.iterator.DataSetIterator trainRows,
+            org.nd4j.linalg.dataset.api.iterator.DataSetIterator validationRows, TaskIndex tasks) {
+        DataSet rows = collect(trainRows);
+        DataSet val = collect(validationRows);
+        double[] y = val.getLabels().reshape(val.numExamples()).toDoubleVector();
+        byte[] labels = new byte[y.length];
+        for (int i = 0; i < y.length; i++) {
+            labels[i] = (byte) y[i];
+        }
+        String fingerprint;
+        try {
+            java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+            md.update(rows.getFeatures().data().asBytes());
+            md.update(rows.getLabels().data().asBytes());
+            fingerprint = java.util.HexFormat.of().formatHex(md.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is not available", e);
+        }
+        try {
+            return start(new Setup(tasks, rows, val, labels, fingerprint), null, Integer.MAX_VALUE);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private DataSet collect(org.nd4j.linalg.dataset.api.iterator.DataSetIterator it) {
+        List<DataSet> all = new ArrayList<>();
+        it.reset();
+        while (it.hasNext()) {
+            all.add(it.next());
+        }
+        if (all.isEmpty()) {
+            throw new IllegalArgumentException("the iterator gave no rows");
+        }
+        DataSet d = DataSet.merge(all);
+        return new DataSet(d.getFeatures().castTo(options.dataType()), d.getLabels().castTo(options.dataType()));
+    }
+
+    private Result start(Setup setup, java.nio.file.Path checkpointDir, int stopAfterStage)
+            throws java.io.IOException {
+        double positives = setup.rows.getLabels().sumNumber().doubleValue();
+        double rate = Math.min(Math.max(positives / setup.rows.numExamples(), 1e-4), 1 - 1e-4);
         SpatialNetworks.Options netOptions = new SpatialNetworks.Options(options.updater(), options.l2(),
                 options.positiveWeight(), options.seed(), options.dataType());
         StageSpec first = options.ladder().get(0);

@@ -67,6 +67,23 @@ class MultiResolutionTrainerTest {
     }
 
     @Test
+    void fitsOnDataSetIteratorsOfInputRowsLikeOnExamples() {
+        io.github.finegrain.data.TaskIndex tasks = io.github.finegrain.data.TaskIndex.fromTraining(train, 1000);
+        var rows = ExampleRows.training(train, tasks, DataType.DOUBLE);
+        var valRows = ExampleRows.scoring(val, tasks, DataType.DOUBLE);
+        var it = new org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator<>(rows.batchBy(500), 500);
+        var vit = new org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator<>(valRows.batchBy(500), 500);
+        MultiResolutionTrainer trainer = new MultiResolutionTrainer(options(), new DefaultStageTransition());
+        MultiResolutionTrainer.Result fromIterators = trainer.fit(it, vit, tasks);
+        MultiResolutionTrainer.Result fromExamples = trainer.fit(train, val);
+        assertThat(fromIterators.stages()).hasSize(4);
+        assertThat(fromIterators.model().tasks().size()).isEqualTo(tasks.size());
+        // the same rows in the same order: the same model
+        assertThat(fromIterators.model().network().params().equalsWithEps(fromExamples.model().network().params(),
+                1e-9)).isTrue();
+    }
+
+    @Test
     void resumeFromAStageBoundaryReachesTheSameParameters(@TempDir Path dir) throws Exception {
         MultiResolutionTrainer trainer = new MultiResolutionTrainer(options(), new DefaultStageTransition());
         INDArray uninterrupted = trainer.fit(train, val).model().network().params();
