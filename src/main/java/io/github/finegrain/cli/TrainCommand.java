@@ -272,8 +272,10 @@ public final class TrainCommand implements Callable<Integer> {
                 100.0 * fallback / test.size(), 100.0 * unseen / test.size());
         printMetrics(out, "model", evaluation.test());
         printMetrics(out, "baseline", base.test());
+        Path report = PlotCommand.writeReport(model, dir.resolve("trace.csv"), dir.resolve("metrics.json"),
+                dir.resolve("report"), 6);
         out.println("Wrote " + dir.resolve("model.zip") + ", " + dir.resolve("metrics.json")
-                + (schedule.equals("single") ? "" : " and " + dir.resolve("trace.csv")));
+                + (schedule.equals("single") ? "" : ", " + dir.resolve("trace.csv")) + " and " + report);
         return 0;
     }
 

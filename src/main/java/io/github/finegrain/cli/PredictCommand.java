@@ -1,0 +1,98 @@
+package io.github.finegrain.cli;
+
+import io.github.finegrain.data.DataFormatException;
+import io.github.finegrain.io.ModelBundle;
+import io.github.finegrain.model.InputRow;
+import io.github.finegrain.train.TrainedModel;
+import java.io.BufferedReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.nd4j.linalg.factory.Nd4j;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code finegrain predict}: probabilities for rows of raw coordinates. Input CSV with a header and 12 or 13
+ * columns: {@code player,ballHandlerX,ballHandlerY,d1x,d1y,…,d5x,d5y} (feet; the court frame with the basket at
+ * (5.25, 25) and the box frame of {@link InputRow}; empty or NaN for an absent defender). The player is mapped
+ * through the model's task map; a player without a task is scored on the league task. Output CSV: the input
+ * columns plus {@code task} and {@code probability}.
+ */
+@Command(name = "predict", mixinStandardHelpOptions = true,
+        description = "Probabilities for rows of raw coordinates in feet (CSV in, CSV out).")
+public final class PredictCommand implements Callable<Integer> {
+    /** The expected header, in order. */
+    public static final String HEADER = "player,ballHandlerX,ballHandlerY,d1x,d1y,d2x,d2y,d3x,d3y,d4x,d4y,d5x,d5y";
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--model", required = true, paramLabel = "ZIP", description = "A model bundle written by train.")
+    Path model;
+
+    @Option(names = "--input", required = true, paramLabel = "CSV", description = "Rows to score (header: " + HEADER
+            + ").")
+    Path input;
+
+    @Option(names = "--output", paramLabel = "CSV", description = "Where to write the result (default: stdout).")
+    Path output;
+
+    @Override
+    public Integer call() throws Exception {
+        TrainedModel m = ModelBundle.load(model);
+        List<String> lines = Files.readAllLines(input, StandardCharsets.UTF_8);
+        if (lines.isEmpty() || !lines.get(0).replace(" ", "").equalsIgnoreCase(HEADER)) {
+            throw new DataFormatException(input + " line 1: expected the header '" + HEADER + "', found '"
+                    + (lines.isEmpty() ? "" : lines.get(0)) + "'");
+        }
+        List<double[]> rows = new ArrayList<>();
+        List<String> raw = new ArrayList<>();
+        for (int i = 1; i < lines.size(); i++) {
+            String line = lines.get(i);
+            if (line.isBlank()) {
+                continue;
+            }
+            String[] p = line.split(",", -1);
+            if (p.length != 13) {
+                throw new DataFormatException(input + " line " + (i + 1) + ": expected 13 columns, found " + p.length);
+            }
+            double[] r = new double[InputRow.WIDTH];
+            r[InputRow.TASK] = m.tasks().scoringIndex(p[0].trim());
+            for (int k = 1; k < 13; k++) {
+                String v = p[k].trim();
+                try {
+                    r[k] = v.isEmpty() ? Double.NaN : Double.parseDouble(v);
+                } catch (NumberFormatException e) {
+                    throw new DataFormatException(input + " line " + (i + 1) + ", column " + (k + 1)
+                            + ": expected a number in feet, found '" + v + "'");
+                }
+                if (k <= 2 && !Double.isFinite(r[k])) {
+                    throw new DataFormatException(input + " line " + (i + 1) + ": the ball handler's position must be "
+                            + "a finite number of feet");
+                }
+            }
+            rows.add(r);
+            raw.add(line);
+        }
+        double[] p = rows.isEmpty() ? new double[0]
+                : m.predictRows(Nd4j.createFromArray(rows.toArray(new double[0][]))
+                        .castTo(m.network().getLayerWiseConfigurations().getDataType()));
+        try (PrintWriter w = output == null ? spec.commandLine().getOut()
+                : new PrintWriter(Files.newBufferedWriter(output, StandardCharsets.UTF_8))) {
+            w.println(HEADER + ",task,probability");
+            for (int i = 0; i < p.length; i++) {
+                w.println(raw.get(i) + "," + (int) rows.get(i)[InputRow.TASK] + ","
+                        + String.format(Locale.ROOT, "%.6f", p[i]));
+            }
+            w.flush();
+        }
+        return 0;
+    }
+}
