@@ -3,7 +3,9 @@ package io.github.finegrain.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.github.finegrain.data.BundledData;
+import io.github.finegrain.data.DataFormatException;
 import io.github.finegrain.data.ExampleBuilder;
+import io.github.finegrain.data.ExampleFile;
 import io.github.finegrain.data.ExampleSet;
 import io.github.finegrain.data.Split;
 import io.github.finegrain.data.SplitSummary;
@@ -33,11 +35,14 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code finegrain train}: trains the full-rank spatial model on the bundled real data (or a directory in the same
- * layout), evaluates it and the distance baseline on the validation and test games, and writes
- * {@code model.zip} and {@code metrics.json} to the run directory.
+ * layout, or with {@code --examples} an example file of {@code import-sportvu}, whose games carry their split),
+ * evaluates it and the distance baseline on the validation and test games, and writes {@code model.zip} and
+ * {@code metrics.json} to the run directory. Player task keys map through the model's task map; players unseen in
+ * training (or below {@code --min-task-examples}) are scored on the league task.
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = "Train a spatial model on the bundled real NBA tracking data and evaluate it on the test games.")
+        description = "Train a spatial model on the bundled real NBA tracking data (or on an example file of "
+                + "import-sportvu with --examples) and evaluate it on the test games.")
 public final class TrainCommand implements Callable<Integer> {
 
     @Spec
@@ -46,6 +51,11 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--data", paramLabel = "DIR",
             description = "Directory in the bundled data's layout (default: the data bundled in the jar).")
     Path data;
+
+    @Option(names = "--examples", paramLabel = "FILE",
+            description = "Train on an example file written by import-sportvu instead of the bundled data: train, "
+                    + "val and test are the file's games of each split (its split by game).")
+    Path examplesFile;
 
     @Option(names = "--run-dir", paramLabel = "DIR", description = "Output directory (default: runs/<timestamp>).")
     Path runDir;
@@ -107,37 +117,13 @@ public final class TrainCommand implements Callable<Integer> {
 
         Map<Split, ExampleSet> examples = new EnumMap<>(Split.class);
         Map<String, Object> dataJson = new LinkedHashMap<>();
-        out.println("Data (" + (data == null ? "bundled cle-starters-2015-16" : data) + "):");
-        out.printf("  %-5s %7s %9s %8s %6s %8s %9s %6s  %s%n", "split", "frames", "bhFrames", "examples", "shots",
-                "shots/min", "positives", "rate", "shots per game");
-        for (Split s : Split.values()) {
-            TrackingSplit t = data == null ? BundledData.load(s) : BundledData.load(data, s);
-            ExampleBuilder.Result r = ExampleBuilder.build(t);
-            ExampleSet ex = r.examples();
-            if (s == Split.TRAIN && maxTrainExamples != null && maxTrainExamples < ex.size()) {
-                ex = ex.subset(java.util.stream.IntStream.range(0, maxTrainExamples).toArray());
+        if (examplesFile != null) {
+            if (data != null) {
+                throw new IllegalArgumentException("--examples and --data exclude each other");
             }
-            examples.put(s, ex);
-            SplitSummary m = r.summary();
-            out.printf("  %-5s %7d %9d %8d %6d %8.2f %9d %6.3f  %s%n", s.key(), m.frames(), m.ballHandlerFrames(),
-                    m.examples(), m.shotAttempts(), m.attemptsPerMinute(), m.positives(), m.positiveRate(),
-                    java.util.Arrays.toString(m.shotAttemptsPerGame()));
-            Map<String, Object> sj = new LinkedHashMap<>();
-            sj.put("frames", m.frames());
-            sj.put("ballHandlerFrames", m.ballHandlerFrames());
-            sj.put("examples", m.examples());
-            sj.put("shotAttempts", m.shotAttempts());
-            sj.put("positives", m.positives());
-            sj.put("positiveRate", m.positiveRate());
-            sj.put("minutes", m.minutes());
-            sj.put("shotAttemptsPerMinute", m.attemptsPerMinute());
-            sj.put("shotAttemptsPerGame", m.shotAttemptsPerGame());
-            sj.put("shotsToOwnBasketShare", m.ownBasketShare());
-            sj.put("skippedBallHandlerFrames", m.skips());
-            sj.put("nameAlignment", Map.of("contradictions", t.alignment().contradictions(), "nameChanges",
-                    t.alignment().nameChanges(), "repeatedOrSkippedLines", t.alignment().offSteps(),
-                    "unknownNames", t.alignment().ambiguousColumns()));
-            dataJson.put(s.key(), sj);
+            loadExampleFile(out, examples, dataJson);
+        } else {
+            loadBundled(out, examples, dataJson);
         }
         ExampleSet train = examples.get(Split.TRAIN);
         ExampleSet val = examples.get(Split.VAL);
@@ -180,6 +166,75 @@ public final class TrainCommand implements Callable<Integer> {
         printMetrics(out, "baseline", base.test());
         out.println("Wrote " + dir.resolve("model.zip") + " and " + dir.resolve("metrics.json"));
         return 0;
+    }
+
+    /** The bundled data (or {@code --data}), example rules of {@link ExampleBuilder}. */
+    private void loadBundled(PrintWriter out, Map<Split, ExampleSet> examples, Map<String, Object> dataJson)
+            throws java.io.IOException {
+        out.println("Data (" + (data == null ? "bundled cle-starters-2015-16" : data) + "):");
+        out.printf("  %-5s %7s %9s %8s %6s %8s %9s %6s  %s%n", "split", "frames", "bhFrames", "examples", "shots",
+                "shots/min", "positives", "rate", "shots per game");
+        for (Split s : Split.values()) {
+            TrackingSplit t = data == null ? BundledData.load(s) : BundledData.load(data, s);
+            ExampleBuilder.Result r = ExampleBuilder.build(t);
+            ExampleSet ex = r.examples();
+            if (s == Split.TRAIN && maxTrainExamples != null && maxTrainExamples < ex.size()) {
+                ex = ex.subset(java.util.stream.IntStream.range(0, maxTrainExamples).toArray());
+            }
+            examples.put(s, ex);
+            SplitSummary m = r.summary();
+            out.printf("  %-5s %7d %9d %8d %6d %8.2f %9d %6.3f  %s%n", s.key(), m.frames(), m.ballHandlerFrames(),
+                    m.examples(), m.shotAttempts(), m.attemptsPerMinute(), m.positives(), m.positiveRate(),
+                    java.util.Arrays.toString(m.shotAttemptsPerGame()));
+            Map<String, Object> sj = new LinkedHashMap<>();
+            sj.put("frames", m.frames());
+            sj.put("ballHandlerFrames", m.ballHandlerFrames());
+            sj.put("examples", m.examples());
+            sj.put("shotAttempts", m.shotAttempts());
+            sj.put("positives", m.positives());
+            sj.put("positiveRate", m.positiveRate());
+            sj.put("minutes", m.minutes());
+            sj.put("shotAttemptsPerMinute", m.attemptsPerMinute());
+            sj.put("shotAttemptsPerGame", m.shotAttemptsPerGame());
+            sj.put("shotsToOwnBasketShare", m.ownBasketShare());
+            sj.put("skippedBallHandlerFrames", m.skips());
+            sj.put("nameAlignment", Map.of("contradictions", t.alignment().contradictions(), "nameChanges",
+                    t.alignment().nameChanges(), "repeatedOrSkippedLines", t.alignment().offSteps(),
+                    "unknownNames", t.alignment().ambiguousColumns()));
+            dataJson.put(s.key(), sj);
+        }
+    }
+
+    /** An example file of import-sportvu: its games of each split; checked completely (checksum included). */
+    private void loadExampleFile(PrintWriter out, Map<Split, ExampleSet> examples, Map<String, Object> dataJson)
+            throws java.io.IOException {
+        ExampleFile file = ExampleFile.open(examplesFile);
+        file.verifyChecksum();
+        out.println("Data (" + examplesFile + ", " + file.games().size() + " games, " + file.tasks().size()
+                + " players):");
+        out.printf("  %-5s %6s %9s %9s %6s%n", "split", "games", "examples", "positives", "rate");
+        dataJson.put("examples", examplesFile.toString());
+        dataJson.put("exampleFileMetadata", new ObjectMapper().readValue(file.metadata(), Map.class));
+        for (Split s : Split.values()) {
+            ExampleSet ex = file.read(s);
+            long games = file.games().stream().filter(g -> g.split() == s).count();
+            if (ex.size() == 0) {
+                throw new DataFormatException(examplesFile + ": the " + s.key() + " split has no examples ("
+                        + games + " games); import more games or change the split");
+            }
+            if (s == Split.TRAIN && maxTrainExamples != null && maxTrainExamples < ex.size()) {
+                ex = ex.subset(java.util.stream.IntStream.range(0, maxTrainExamples).toArray());
+            }
+            examples.put(s, ex);
+            out.printf("  %-5s %6d %9d %9d %6.3f%n", s.key(), games, ex.size(), ex.positives(),
+                    (double) ex.positives() / ex.size());
+            Map<String, Object> sj = new LinkedHashMap<>();
+            sj.put("games", file.games().stream().filter(g -> g.split() == s).map(ExampleFile.Game::gameId).toList());
+            sj.put("examples", ex.size());
+            sj.put("positives", ex.positives());
+            sj.put("positiveRate", (double) ex.positives() / ex.size());
+            dataJson.put(s.key(), sj);
+        }
     }
 
     private static void printMetrics(PrintWriter out, String name, BinaryMetrics m) {
