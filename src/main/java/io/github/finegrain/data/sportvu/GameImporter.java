@@ -282,7 +282,7 @@ final class GameImporter implements SportvuReader.Listener {
         if (period != 0) {
             flush();
         }
-        if (pbp != null) {
+        if (pbp != null && period != 0) { // a game without moments is skipped as a whole, not shot by shot
             for (PlayByPlay.FieldGoalAttempt a : pbp.attempts()) {
                 if (!flushed.contains(a.period())) {
                     tally.add(SKIP_NO_TRACKING, source + ": play-by-play " + a.where());

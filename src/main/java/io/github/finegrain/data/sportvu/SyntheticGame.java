@@ -34,7 +34,8 @@ import org.tukaani.xz.UnsupportedOptionsException;
  * brings the ball up, 0-3 passes follow, then a shot flies to the attacked basket (apex about 15 ft); a made shot is
  * taken by the other team, a miss is rebounded (75 % by the defense). Defenders shadow their man 4 ft toward the
  * basket and 2 ft to the side; the held ball is 0.9 ft behind its handler, dribbled between 1 and 4 ft. The home
- * team attacks one basket in periods 1-2 and the other from period 3 on. The play-by-play lists the period starts
+ * team attacks one basket in periods 1-2 and the other from period 3 on. The 13th player of each roster never
+ * plays (an inactive player). The play-by-play lists the period starts
  * and ends, substitutions, field-goal attempts (at the release, {@code PCTIMESTRING} = whole seconds of the clock)
  * and rebounds; each play has a SportVU event ({@code eventId = EVENTNUM}) holding the moments from the previous play
  * minus {@code eventPaddingSeconds} to this play plus the padding, so consecutive events overlap like the real
@@ -569,7 +570,7 @@ public final class SyntheticGame {
         private final SyntheticGame g;
         private final Random rnd;
         private final int[][] onCourt = new int[2][5]; // player ids, [0] home, [1] visitors
-        private final int[][] bench = new int[2][8];
+        private final int[][] bench = new int[2][7]; // the 13th player of each roster never plays (inactive)
         private final double[][] x = new double[2][5];
         private final double[][] y = new double[2][5];
         private final double[][] tx = new double[2][5];
@@ -607,7 +608,7 @@ public final class SyntheticGame {
             for (int id : g.home.players().keySet()) {
                 if (i < 5) {
                     onCourt[0][i] = id;
-                } else {
+                } else if (i < 12) {
                     bench[0][i - 5] = id;
                 }
                 i++;
@@ -616,7 +617,7 @@ public final class SyntheticGame {
             for (int id : g.visitor.players().keySet()) {
                 if (i < 5) {
                     onCourt[1][i] = id;
-                } else {
+                } else if (i < 12) {
                     bench[1][i - 5] = id;
                 }
                 i++;
