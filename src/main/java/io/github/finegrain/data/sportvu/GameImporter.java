@@ -143,6 +143,7 @@ final class GameImporter implements SportvuReader.Listener {
     private int fromFlight;
     private int fromClock;
     private long flightsSeen;
+    private int eventsInPlayByPlay;
 
     private final double[] defX = new double[Moment.TEAM_SIZE];
     private final double[] defY = new double[Moment.TEAM_SIZE];
@@ -192,6 +193,13 @@ final class GameImporter implements SportvuReader.Listener {
 
     @Override
     public void event(String eventId, Roster h, Roster v) throws DataFormatException {
+        try {
+            if (pbp != null && pbp.eventNums().contains(Integer.parseInt(eventId.trim()))) {
+                eventsInPlayByPlay++;
+            }
+        } catch (NumberFormatException e) {
+            // an eventId that is not a number joins no play
+        }
         if (home == null) {
             home = h;
             visitor = v;
@@ -481,6 +489,11 @@ final class GameImporter implements SportvuReader.Listener {
 
     long flightsSeen() {
         return flightsSeen;
+    }
+
+    /** Events whose {@code eventId} is an {@code EVENTNUM} of the play-by-play. */
+    int eventsInPlayByPlay() {
+        return eventsInPlayByPlay;
     }
 
     /** One period's buffered ball-handler frames, columnar, in time order. */

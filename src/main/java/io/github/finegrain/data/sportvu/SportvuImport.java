@@ -182,8 +182,8 @@ public final class SportvuImport {
                                 + gr.get("home"));
                     }
                     if (stats.momentsKept() == 0) {
-                        gameTally.add(SKIP_NO_MOMENTS, gf.path() + " (game " + stats.gameId() + ", " + stats.eventIds()
-                                .size() + " events, " + stats.momentsRead() + " moments)");
+                        gameTally.add(SKIP_NO_MOMENTS, gf.path() + " (game " + stats.gameId() + ", " + stats.events()
+                                + " events, " + stats.momentsRead() + " moments)");
                         withoutMoments.add(gr);
                     } else {
                         games.add(new PendingGame(stats.gameId(), stats.gameDate(), gi.home().abbreviation(),
@@ -315,19 +315,9 @@ public final class SportvuImport {
                     && a.home().equalsIgnoreCase(gi.home().abbreviation())
                     && a.visitor().equalsIgnoreCase(gi.visitor().abbreviation()));
         }
-        int joined = 0;
-        for (String id : s.eventIds()) {
-            try {
-                if (gi.playByPlay().eventNums().contains(Integer.parseInt(id.trim()))) {
-                    joined++;
-                }
-            } catch (NumberFormatException e) {
-                // an eventId that is not a number joins nothing
-            }
-        }
-        g.put("events", s.eventIds().size());
+        g.put("events", s.events());
         g.put("eventsWithMoments", s.eventsWithMoments());
-        g.put("eventsInPlayByPlay", joined);
+        g.put("eventsInPlayByPlay", gi.eventsInPlayByPlay());
         g.put("playByPlayRows", gi.playByPlay().rows());
         g.put("momentsRead", s.momentsRead());
         g.put("momentsKept", s.momentsKept());

@@ -9,11 +9,8 @@ import io.github.finegrain.data.DataFormatException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -86,19 +83,15 @@ public final class SportvuReader {
      *
      * @param gameId            {@code gameid}
      * @param gameDate          {@code gamedate}
-     * @param eventIds          {@code eventId} of every event, in file order (unmodifiable)
+     * @param events            events in the file
      * @param eventsWithMoments events with at least one moment
      * @param momentsRead       moments in the file, copies included
      * @param momentsKept       moments handed to the listener
      * @param duplicates        copies of moments already read (dropped)
      * @param bytes             bytes of JSON read
      */
-    public record Stats(String gameId, String gameDate, List<String> eventIds, int eventsWithMoments,
-            long momentsRead, long momentsKept, long duplicates, long bytes) {
-        /** Copies the list. */
-        public Stats {
-            eventIds = Collections.unmodifiableList(new ArrayList<>(eventIds));
-        }
+    public record Stats(String gameId, String gameDate, int events, int eventsWithMoments, long momentsRead,
+            long momentsKept, long duplicates, long bytes) {
     }
 
     private final String source;
@@ -114,7 +107,7 @@ public final class SportvuReader {
     // game state
     private String gameId;
     private String gameDate;
-    private final List<String> eventIds = new ArrayList<>();
+    private int events;
     private int eventsWithMoments;
     private long momentsRead;
     private long momentsKept;
@@ -157,12 +150,14 @@ public final class SportvuReader {
         try (JsonParser parser = JSON.createParser(in)) {
             p = parser;
             parseRoot();
+        } catch (ListenerFailure e) {
+            throw e.cause; // the listener's own failure (e.g. writing the examples), not a problem of the log
         } catch (DataFormatException e) {
             throw e;
         } catch (IOException e) {
             throw new DataFormatException(source + ": " + here() + ": cannot read the game log (" + oneLine(e) + ")");
         }
-        return new Stats(gameId, gameDate, eventIds, eventsWithMoments, momentsRead, momentsKept, duplicates,
+        return new Stats(gameId, gameDate, events, eventsWithMoments, momentsRead, momentsKept, duplicates,
                 in.count);
     }
 
@@ -182,7 +177,7 @@ public final class SportvuReader {
                     if (gameId == null) {
                         throw bad("expected \"gameid\" before \"events\"");
                     }
-                    listener.game(gameId, gameDate);
+                    call(() -> listener.game(gameId, gameDate));
                     if (t != JsonToken.START_ARRAY) {
                         throw bad("expected \"events\" to be an array, found " + describe(t));
                     }
@@ -245,7 +240,7 @@ public final class SportvuReader {
         if (!announced) {
             announce(h, v);
         }
-        eventIds.add(eventId);
+        events++;
         if (any) {
             eventsWithMoments++;
         }
@@ -271,7 +266,7 @@ public final class SportvuReader {
         }
         Arrays.sort(ids);
         rosterIds = ids;
-        listener.event(eventId, home, visitor);
+        call(() -> listener.event(eventId, home, visitor));
         return true;
     }
 
@@ -430,7 +425,34 @@ public final class SportvuReader {
         m.ballY = ey[0];
         m.ballZ = ez[0];
         momentsKept++;
-        listener.moment(m);
+        call(() -> listener.moment(m));
+    }
+
+    @FunctionalInterface
+    private interface Call {
+        void run() throws IOException;
+    }
+
+    /** Runs a listener callback: its DataFormatExceptions pass, its other IOExceptions are kept apart. */
+    private static void call(Call c) throws DataFormatException, ListenerFailure {
+        try {
+            c.run();
+        } catch (DataFormatException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new ListenerFailure(e);
+        }
+    }
+
+    /** Carries a listener's IOException through the parser's exception handling unchanged. */
+    private static final class ListenerFailure extends IOException {
+        private static final long serialVersionUID = 1L;
+        final IOException cause;
+
+        ListenerFailure(IOException cause) {
+            super(cause);
+            this.cause = cause;
+        }
     }
 
     private boolean ordered() {
@@ -529,7 +551,7 @@ public final class SportvuReader {
         if (momentInEvent >= 0) {
             return "event " + eventId + ", moment " + momentInEvent + at;
         }
-        return (eventIds.isEmpty() && "?".equals(eventId) ? "before the first event" : "event " + eventId) + at;
+        return (events == 0 && "?".equals(eventId) ? "before the first event" : "event " + eventId) + at;
     }
 
     private DataFormatException bad(String what) {

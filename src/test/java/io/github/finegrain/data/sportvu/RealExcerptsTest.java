@@ -88,7 +88,8 @@ class RealExcerptsTest {
         }
         assertThat(s.gameId()).isEqualTo("0021500492");
         assertThat(s.gameDate()).isEqualTo("2016-01-01");
-        assertThat(s.eventIds()).containsExactly("1");
+        assertThat(s.events()).isEqualTo(1);
+        assertThat(r.events).containsExactly("1");
         assertThat(s.momentsRead()).isEqualTo(3);
         assertThat(s.momentsKept()).isEqualTo(3);
         assertThat(tally.counts()).isEmpty();
@@ -148,7 +149,8 @@ class RealExcerptsTest {
         SportvuReader.Stats s = GameFile.of(CLE).read((in, source) -> SportvuReader.read(in, source, r, tally));
         assertThat(s.gameId()).isEqualTo("0021500659");
         assertThat(s.gameDate()).isEqualTo("2016-01-23");
-        assertThat(s.eventIds()).hasSize(466);
+        assertThat(s.events()).isEqualTo(466);
+        assertThat(r.events).hasSize(466);
         assertThat(s.eventsWithMoments()).isZero();
         assertThat(s.momentsRead()).isZero();
         assertThat(s.bytes()).isEqualTo(1_183_598);
@@ -157,7 +159,7 @@ class RealExcerptsTest {
         assertThat(GameFile.of(CLE).archiveName())
                 .isEqualTo(new GameFile.ArchiveName("2016-01-23", "CHI", "CLE", ""));
         PlayByPlay pbp = PlayByPlay.read(PBP.resolve("0021500659.csv"), "0021500659");
-        long joined = s.eventIds().stream().filter(id -> pbp.eventNums().contains(Integer.parseInt(id))).count();
+        long joined = r.events.stream().filter(id -> pbp.eventNums().contains(Integer.parseInt(id))).count();
         assertThat(joined).isEqualTo(454); // eventId = EVENTNUM for 454 of the 466 events
     }
 
