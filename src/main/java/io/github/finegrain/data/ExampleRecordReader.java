@@ -70,8 +70,6 @@ public abstract class ExampleRecordReader extends BaseRecordReader {
         this.label = value;
     }
 
-    private int pendingTask;
-
     @Override
     public boolean hasNext() {
         return leaguePending || hasNextExample();
@@ -97,9 +95,8 @@ public abstract class ExampleRecordReader extends BaseRecordReader {
             return row(own < 0 ? TaskIndex.LEAGUE_INDEX : own);
         }
         if (own > TaskIndex.LEAGUE_INDEX) {
-            leaguePending = true;
-            pendingTask = own;
-            return row(pendingTask);
+            leaguePending = true; // the league row of the same example comes next
+            return row(own);
         }
         return row(TaskIndex.LEAGUE_INDEX);
     }
