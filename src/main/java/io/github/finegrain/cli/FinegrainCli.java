@@ -9,8 +9,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "finegrain", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Interpretable spatial latent factor models on Deeplearning4j.",
-        subcommands = {TrainCommand.class, FactorizeCommand.class, ImportSportvuCommand.class,
-            SynthSportvuCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {TrainCommand.class, FactorizeCommand.class, ImportSportvuCommand.class, BenchCommand.class,
+                SynthSportvuCommand.class, CommandLine.HelpCommand.class})
 public final class FinegrainCli {
 
     /** Exit code for bad input data (a file that cannot be read or does not fit its format). */

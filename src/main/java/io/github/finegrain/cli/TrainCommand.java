@@ -18,7 +18,23 @@ import io.github.finegrain.io.ModelBundle;
 import io.github.finegrain.train.ExampleRows;
 import io.github.finegrain.train.Trainer;
 import io.github.finegrain.train.TrainingOptions;
+import io.github.finegrain.data.TaskIndex;
+import io.github.finegrain.train.DefaultStageTransition;
+import io.github.finegrain.train.FineGrainRules;
+import io.github.finegrain.train.MultiResolutionOptions;
+import io.github.finegrain.train.MultiResolutionTrainer;
+import io.github.finegrain.train.StageRecord;
+import io.github.finegrain.train.StageSpec;
+import io.github.finegrain.train.TraceRow;
+import io.github.finegrain.train.TrainedModel;
+import com.fasterxml.jackson.core.type.TypeReference;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.stream.IntStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -44,6 +60,9 @@ import picocli.CommandLine.Spec;
         description = "Train a spatial model on the bundled real NBA tracking data (or on an example file of "
                 + "import-sportvu with --examples) and evaluate it on the test games.")
 public final class TrainCommand implements Callable<Integer> {
+    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
+    };
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -60,19 +79,72 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--run-dir", paramLabel = "DIR", description = "Output directory (default: runs/<timestamp>).")
     Path runDir;
 
-    @Option(names = "--court", paramLabel = "RxC", defaultValue = "8x10",
-            description = "Court grid over 40 x 50 ft (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--resume", paramLabel = "DIR",
+            description = "Continue the interrupted multires/fixed run in DIR from its last stage-boundary checkpoint "
+                    + "(DIR/checkpoint); give the same --data and --max-train-examples as the first run.")
+    Path resume;
+
+    @Option(names = "--schedule", defaultValue = "multires",
+            description = "multires (MMT-SE: full-rank 4x5/6x6 -> 8x10/6x6 -> 8x10/12x12, CP hand-off, CP 8x10 -> "
+                    + "20x25 -> 40x50 with 12x12 defenders), fixed (full-rank at the finest grid or --court/--defender, "
+                    + "then CP there) or single (the full-rank model alone at --court/--defender, by epochs) "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String schedule;
+
+    @Option(names = "--court", paramLabel = "RxC",
+            description = "Court grid over 40 x 50 ft for --schedule fixed or single (default: 8x10 for single, "
+                    + "40x50 for fixed).")
     String court;
 
-    @Option(names = "--defender", paramLabel = "RxC", defaultValue = "6x6",
-            description = "Defender grid over the 12 x 12 ft box (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--defender", paramLabel = "RxC",
+            description = "Defender grid over the 12 x 12 ft box for --schedule fixed or single (default: 6x6 for "
+                    + "single, 12x12 for fixed).")
     String defender;
 
-    @Option(names = "--epochs", defaultValue = "40", description = "Maximum epochs (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--criterion", defaultValue = "entropy",
+            description = "Rule that ends a stage: entropy (= window-plateau), literal, window-increase, "
+                    + "window-plateau, patience, relative, loss, val-loss, steps, never (default: ${DEFAULT-VALUE}).")
+    String criterion;
+
+    @Option(names = "--delta", defaultValue = "0.005",
+            description = "Threshold of the entropy rules, normalized entropy (default: ${DEFAULT-VALUE}).")
+    double delta;
+
+    @Option(names = "--min-steps", defaultValue = "40",
+            description = "Minibatches before a rule may end a stage (default: ${DEFAULT-VALUE}).")
+    int minSteps;
+
+    @Option(names = "--window", defaultValue = "20",
+            description = "Minibatches per window of the accumulated-gradient entropy (default: ${DEFAULT-VALUE}).")
+    int window;
+
+    @Option(names = "--rank", defaultValue = "20", description = "CP rank K (default: ${DEFAULT-VALUE}).")
+    int rank;
+
+    @Option(names = "--handoff", defaultValue = "8x10,12x12", paramLabel = "RxC,RxC|auto",
+            description = "Court and defender grid of the CP hand-off (the last full-rank stage), or auto: the "
+                    + "finest full-rank grid of the ladder whose F fits --memory-budget (default: ${DEFAULT-VALUE}).")
+    String handoff;
+
+    @Option(names = "--memory-budget", defaultValue = "64", paramLabel = "MB",
+            description = "Memory for the full-rank F (float) when --handoff auto, MB (default: ${DEFAULT-VALUE}).")
+    double memoryBudgetMb;
+
+    @Option(names = "--max-steps-per-stage", defaultValue = "1500",
+            description = "A stage ends after this many minibatches whatever its rule (default: ${DEFAULT-VALUE}).")
+    int maxStepsPerStage;
+
+    @Option(names = "--max-minutes", defaultValue = "15",
+            description = "Training stops after this many minutes (default: ${DEFAULT-VALUE}).")
+    double maxMinutes;
+
+    @Option(names = "--epochs", defaultValue = "40",
+            description = "Maximum epochs for --schedule single (default: ${DEFAULT-VALUE}).")
     int epochs;
 
     @Option(names = "--patience", defaultValue = "5",
-            description = "Stop after this many epochs without a better validation loss (default: ${DEFAULT-VALUE}).")
+            description = "--schedule single stops after this many epochs without a better validation loss "
+                    + "(default: ${DEFAULT-VALUE}).")
     int patience;
 
     @Option(names = "--batch", defaultValue = "1024", description = "Rows per minibatch (default: ${DEFAULT-VALUE}).")
@@ -83,6 +155,10 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--lr", defaultValue = "0.02", description = "Learning rate (default: ${DEFAULT-VALUE}).")
     double learningRate;
+
+    @Option(names = "--cp-lr", defaultValue = "0.002",
+            description = "Learning rate of the CP stages (default: ${DEFAULT-VALUE}).")
+    double cpLearningRate;
 
     @Option(names = "--l2", defaultValue = "1e-4", description = "L2 on F, bias excluded (default: ${DEFAULT-VALUE}).")
     double l2;
@@ -106,71 +182,141 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        int[] c = GridSpec.parseRowsCols(court);
-        int[] d = GridSpec.parseRowsCols(defender);
-        TrainingOptions options = new TrainingOptions(GridSpec.court(c[0], c[1]), GridSpec.defenderBox(d[0], d[1]),
-                epochs, patience, batch, optimizer, learningRate, l2, positiveWeight, seed, DataType.FLOAT,
-                minTaskExamples);
-        Path dir = runDir != null ? runDir
+        if (resume != null && !schedule.equals("multires") && !schedule.equals("fixed")) {
+            throw new IllegalArgumentException("--resume works with --schedule multires or fixed");
+        }
+        validateOptions();
+        Path dir = resume != null ? resume : runDir != null ? runDir
                 : Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         Files.createDirectories(dir);
-
-        Map<Split, ExampleSet> examples = new EnumMap<>(Split.class);
         Map<String, Object> dataJson = new LinkedHashMap<>();
-        if (examplesFile != null) {
-            if (data != null) {
-                throw new IllegalArgumentException("--examples and --data exclude each other");
-            }
-            loadExampleFile(out, examples, dataJson);
-        } else {
-            loadBundled(out, examples, dataJson);
-        }
+        Map<Split, ExampleSet> examples = loadExamples(out, dataJson);
         ExampleSet train = examples.get(Split.TRAIN);
         ExampleSet val = examples.get(Split.VAL);
         ExampleSet test = examples.get(Split.TEST);
 
-        out.printf("Training full-rank model: court %s, defender %s, %s lr=%s, batch %d, up to %d epochs%n",
-                options.court().label(), options.defenderBox().label(), optimizer, learningRate, batch, epochs);
-        Trainer.Result result = new Trainer(options).fit(train, val);
-        out.printf("  %d epochs, best %d, %.1f s%n", result.epochs().size(), result.bestEpoch(), result.seconds());
-
-        Evaluation model = Evaluation.of(result.model().predict(val), val.labels(), result.model().predict(test),
-                test.labels());
-        DistanceBaseline baseline = DistanceBaseline.fit(train);
-        Evaluation base = Evaluation.of(baseline.predict(val), val.labels(), baseline.predict(test), test.labels());
-        int fallback = ExampleRows.fallbackCount(test, result.model().tasks());
-        java.util.Set<String> trainPlayers = new java.util.HashSet<>(java.util.Arrays.asList(train.taskKeys()));
-        long unseen = java.util.Arrays.stream(test.taskKeys()).filter(k -> !trainPlayers.contains(k)).count();
-
         Map<String, Object> metrics = new LinkedHashMap<>();
         metrics.put("data", dataJson);
-        metrics.put("test", model.test());
-        metrics.put("val", model.validation());
+        TrainedModel model;
+        List<Map<String, Object>> stageHistory = new ArrayList<>();
+        double seconds;
+        switch (schedule) {
+            case "single" -> {
+                TrainingOptions options = singleOptions();
+                out.printf("Training full-rank model: court %s, defender %s, %s lr=%s, batch %d, up to %d epochs%n",
+                        options.court().label(), options.defenderBox().label(), optimizer, learningRate, batch, epochs);
+                Trainer.Result result = new Trainer(options).fit(train, val);
+                out.printf("  %d epochs, best %d, %.1f s%n", result.epochs().size(), result.bestEpoch(),
+                        result.seconds());
+                model = result.model();
+                seconds = result.seconds();
+                metrics.put("epochs", result.epochs());
+                metrics.put("bestEpoch", result.bestEpoch());
+                metrics.put("options", options);
+            }
+            case "multires", "fixed" -> {
+                int tasks = TaskIndex.fromTraining(train, minTaskExamples).size();
+                Path optionsFile = dir.resolve("run-options.json");
+                MultiResolutionOptions options;
+                if (resume != null) {
+                    if (!Files.isRegularFile(optionsFile)) {
+                        throw new io.github.finegrain.data.DataFormatException(optionsFile
+                                + ": missing; --resume needs a run directory written by train");
+                    }
+                    options = MAPPER.readValue(optionsFile.toFile(), MultiResolutionOptions.class);
+                } else {
+                    options = multiResolutionOptions(tasks);
+                    MAPPER.writeValue(optionsFile.toFile(), options);
+                }
+                out.printf("Training %s schedule, criterion %s (delta %s), rank %d:%n", schedule,
+                        options.criterion().cliName(), delta, rank);
+                for (StageSpec st : options.ladder()) {
+                    out.println("  stage " + st.label());
+                }
+                MultiResolutionTrainer trainer = new MultiResolutionTrainer(options, new DefaultStageTransition());
+                Path checkpoint = dir.resolve("checkpoint");
+                MultiResolutionTrainer.Result result = resume != null ? trainer.resume(train, val, checkpoint)
+                        : trainer.fit(train, val, checkpoint, Integer.MAX_VALUE);
+                for (StageRecord r : result.stages()) {
+                    out.printf("  stage %d %-9s %-6s / %-6s %5d minibatches %6.1f s  %-20s val %.5f -> %.5f%s%n",
+                            r.index(), r.kind(), r.court(), r.defender(), r.iterations(), r.seconds(), r.endReason(),
+                            r.startValidationLoss(), r.bestValidationLoss(), Double.isNaN(r.handOffFit()) ? ""
+                                    : String.format("  (hand-off fit %.3f)", r.handOffFit()));
+                    stageHistory.add(MAPPER.convertValue(r, MAP));
+                }
+                try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(dir.resolve("trace.csv")))) {
+                    w.println(TraceRow.HEADER);
+                    for (TraceRow row : result.trace()) {
+                        w.println(row.csv());
+                    }
+                }
+                model = result.model();
+                seconds = result.seconds();
+                metrics.put("stages", stageHistory);
+                metrics.put("options", options);
+            }
+            default -> throw new IllegalArgumentException("--schedule must be multires, fixed or single, found '"
+                    + schedule + "'");
+        }
+
+        Evaluation evaluation = Evaluation.of(model.predict(val), val.labels(), model.predict(test), test.labels());
+        DistanceBaseline baseline = DistanceBaseline.fit(train);
+        Evaluation base = Evaluation.of(baseline.predict(val), val.labels(), baseline.predict(test), test.labels());
+        int fallback = ExampleRows.fallbackCount(test, model.tasks());
+        Set<String> trainPlayers = new HashSet<>(Arrays.asList(train.taskKeys()));
+        long unseen = Arrays.stream(test.taskKeys()).filter(k -> !trainPlayers.contains(k)).count();
+
+        metrics.put("test", evaluation.test());
+        metrics.put("val", evaluation.validation());
         metrics.put("baseline", Map.of("test", base.test(), "val", base.validation(),
                 "intercept", baseline.intercept(), "slopePerFoot", baseline.slope()));
         metrics.put("testFallbackShare", (double) fallback / test.size());
         metrics.put("testUnseenPlayerShare", (double) unseen / test.size());
-        metrics.put("tasks", result.model().tasks().size());
-        metrics.put("trainSeconds", result.seconds());
-        metrics.put("epochs", result.epochs());
-        metrics.put("bestEpoch", result.bestEpoch());
-        metrics.put("options", options);
-        ModelBundle.save(result.model(), ModelBundle.manifestOf(result.model(), List.of()), dir.resolve("model.zip"));
-        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-                .writeValue(dir.resolve("metrics.json").toFile(), metrics);
+        metrics.put("tasks", model.tasks().size());
+        metrics.put("trainSeconds", seconds);
+        ModelBundle.save(model, ModelBundle.manifestOf(model, stageHistory), dir.resolve("model.zip"));
+        MAPPER.writeValue(dir.resolve("metrics.json").toFile(), metrics);
 
         out.printf("Test games: %d examples, %d positives; %.1f%% scored on the league task (%.1f%% by players never "
                 + "seen in training, the rest below --min-task-examples)%n", test.size(), test.positives(),
                 100.0 * fallback / test.size(), 100.0 * unseen / test.size());
-        printMetrics(out, "model", model.test());
+        printMetrics(out, "model", evaluation.test());
         printMetrics(out, "baseline", base.test());
-        out.println("Wrote " + dir.resolve("model.zip") + " and " + dir.resolve("metrics.json"));
+        out.println("Wrote " + dir.resolve("model.zip") + ", " + dir.resolve("metrics.json")
+                + (schedule.equals("single") ? "" : " and " + dir.resolve("trace.csv")));
         return 0;
     }
 
-    /** The bundled data (or {@code --data}), example rules of {@link ExampleBuilder}. */
-    private void loadBundled(PrintWriter out, Map<Split, ExampleSet> examples, Map<String, Object> dataJson)
-            throws java.io.IOException {
+    /** Fails fast on bad option values, before any data is read or any file written. */
+    private void validateOptions() {
+        if (examplesFile != null && data != null) {
+            throw new IllegalArgumentException("--examples and --data exclude each other");
+        }
+        if (!List.of("multires", "fixed", "single").contains(schedule)) {
+            throw new IllegalArgumentException("--schedule must be multires, fixed or single, found '" + schedule + "'");
+        }
+        if (court != null) {
+            GridSpec.parseRowsCols(court);
+        }
+        if (defender != null) {
+            GridSpec.parseRowsCols(defender);
+        }
+        if (schedule.equals("single")) {
+            singleOptions();
+        } else {
+            if (!criterion.equalsIgnoreCase("entropy")) {
+                FineGrainRules.Criterion.parse(criterion);
+            }
+            multiResolutionOptions(1000);
+        }
+    }
+
+    private Map<Split, ExampleSet> loadExamples(PrintWriter out, Map<String, Object> dataJson) throws IOException {
+        Map<Split, ExampleSet> examples = new EnumMap<>(Split.class);
+        if (examplesFile != null) {
+            loadExampleFile(out, examples, dataJson);
+            return examples;
+        }
         out.println("Data (" + (data == null ? "bundled cle-starters-2015-16" : data) + "):");
         out.printf("  %-5s %7s %9s %8s %6s %8s %9s %6s  %s%n", "split", "frames", "bhFrames", "examples", "shots",
                 "shots/min", "positives", "rate", "shots per game");
@@ -178,15 +324,16 @@ public final class TrainCommand implements Callable<Integer> {
             TrackingSplit t = data == null ? BundledData.load(s) : BundledData.load(data, s);
             ExampleBuilder.Result r = ExampleBuilder.build(t);
             ExampleSet ex = r.examples();
+            SplitSummary m = r.summary();
+            Map<String, Object> sj = new LinkedHashMap<>();
             if (s == Split.TRAIN && maxTrainExamples != null && maxTrainExamples < ex.size()) {
-                ex = ex.subset(java.util.stream.IntStream.range(0, maxTrainExamples).toArray());
+                ex = ex.subset(IntStream.range(0, maxTrainExamples).toArray());
+                sj.put("usedExamples", ex.size());
             }
             examples.put(s, ex);
-            SplitSummary m = r.summary();
             out.printf("  %-5s %7d %9d %8d %6d %8.2f %9d %6.3f  %s%n", s.key(), m.frames(), m.ballHandlerFrames(),
                     m.examples(), m.shotAttempts(), m.attemptsPerMinute(), m.positives(), m.positiveRate(),
-                    java.util.Arrays.toString(m.shotAttemptsPerGame()));
-            Map<String, Object> sj = new LinkedHashMap<>();
+                    Arrays.toString(m.shotAttemptsPerGame()));
             sj.put("frames", m.frames());
             sj.put("ballHandlerFrames", m.ballHandlerFrames());
             sj.put("examples", m.examples());
@@ -203,38 +350,103 @@ public final class TrainCommand implements Callable<Integer> {
                     "unknownNames", t.alignment().ambiguousColumns()));
             dataJson.put(s.key(), sj);
         }
+        return examples;
     }
 
     /** An example file of import-sportvu: its games of each split; checked completely (checksum included). */
     private void loadExampleFile(PrintWriter out, Map<Split, ExampleSet> examples, Map<String, Object> dataJson)
-            throws java.io.IOException {
+            throws IOException {
         ExampleFile file = ExampleFile.open(examplesFile);
         file.verifyChecksum();
         out.println("Data (" + examplesFile + ", " + file.games().size() + " games, " + file.tasks().size()
                 + " players):");
         out.printf("  %-5s %6s %9s %9s %6s%n", "split", "games", "examples", "positives", "rate");
         dataJson.put("examples", examplesFile.toString());
-        dataJson.put("exampleFileMetadata", new ObjectMapper().readValue(file.metadata(), Map.class));
+        dataJson.put("exampleFileMetadata", new ObjectMapper().readValue(file.metadata(), MAP));
         for (Split s : Split.values()) {
             ExampleSet ex = file.read(s);
-            long games = file.games().stream().filter(g -> g.split() == s).count();
+            List<String> games = file.games().stream().filter(g -> g.split() == s).map(ExampleFile.Game::gameId)
+                    .toList();
             if (ex.size() == 0) {
                 throw new DataFormatException(examplesFile + ": the " + s.key() + " split has no examples ("
-                        + games + " games); import more games or change the split");
+                        + games.size() + " games); import more games or change the split");
             }
+            Map<String, Object> sj = new LinkedHashMap<>();
             if (s == Split.TRAIN && maxTrainExamples != null && maxTrainExamples < ex.size()) {
-                ex = ex.subset(java.util.stream.IntStream.range(0, maxTrainExamples).toArray());
+                ex = ex.subset(IntStream.range(0, maxTrainExamples).toArray());
+                sj.put("usedExamples", ex.size());
             }
             examples.put(s, ex);
-            out.printf("  %-5s %6d %9d %9d %6.3f%n", s.key(), games, ex.size(), ex.positives(),
+            out.printf("  %-5s %6d %9d %9d %6.3f%n", s.key(), games.size(), ex.size(), ex.positives(),
                     (double) ex.positives() / ex.size());
-            Map<String, Object> sj = new LinkedHashMap<>();
-            sj.put("games", file.games().stream().filter(g -> g.split() == s).map(ExampleFile.Game::gameId).toList());
+            sj.put("games", games);
             sj.put("examples", ex.size());
             sj.put("positives", ex.positives());
             sj.put("positiveRate", (double) ex.positives() / ex.size());
             dataJson.put(s.key(), sj);
         }
+    }
+
+    private TrainingOptions singleOptions() {
+        int[] c = GridSpec.parseRowsCols(court == null ? "8x10" : court);
+        int[] d = GridSpec.parseRowsCols(defender == null ? "6x6" : defender);
+        return new TrainingOptions(GridSpec.court(c[0], c[1]), GridSpec.defenderBox(d[0], d[1]), epochs, patience,
+                batch, optimizer, learningRate, l2, positiveWeight, seed, DataType.FLOAT, minTaskExamples);
+    }
+
+    /** The ladder and options of --schedule multires or fixed. */
+    MultiResolutionOptions multiResolutionOptions(int tasks) {
+        List<StageSpec> ladder;
+        if (schedule.equals("fixed")) {
+            int[] c = GridSpec.parseRowsCols(court == null ? "40x50" : court);
+            int[] d = GridSpec.parseRowsCols(defender == null ? "12x12" : defender);
+            GridSpec cg = GridSpec.court(c[0], c[1]);
+            GridSpec dg = GridSpec.defenderBox(d[0], d[1]);
+            ladder = List.of(new StageSpec(StageSpec.Kind.FULL_RANK, cg, dg), new StageSpec(StageSpec.Kind.CP, cg, dg));
+        } else {
+            ladder = MultiResolutionOptions.ladderWithHandOff(MultiResolutionOptions.paperGrids(),
+                    handOffIndex(tasks));
+        }
+        FineGrainRules.Criterion crit = criterion.equalsIgnoreCase("entropy")
+                ? MultiResolutionOptions.DEFAULT_CRITERION : FineGrainRules.Criterion.parse(criterion);
+        FineGrainRules.Parameters rules = FineGrainRules.Parameters.defaults().withDelta(delta).withMinSteps(minSteps);
+        return new MultiResolutionOptions(ladder, rank, crit, rules, window, batch, optimizer, learningRate,
+                cpLearningRate, l2,
+                positiveWeight, seed, DataType.FLOAT, minTaskExamples, 10, maxStepsPerStage, maxMinutes);
+    }
+
+    /** Index in the paper's grid ladder of the hand-off grid (--handoff RxC,RxC or auto with --memory-budget). */
+    int handOffIndex(int tasks) {
+        List<GridSpec[]> grids = MultiResolutionOptions.paperGrids();
+        if (handoff.equalsIgnoreCase("auto")) {
+            int chosen = -1;
+            for (int i = 0; i < grids.size(); i++) {
+                double mb = 4.0 * tasks * grids.get(i)[0].cellCount() * (grids.get(i)[1].cellCount() + 1) / 1e6;
+                if (mb <= memoryBudgetMb) {
+                    chosen = i;
+                }
+            }
+            if (chosen < 0) {
+                throw new IllegalArgumentException("--memory-budget " + memoryBudgetMb + " MB is too small for the "
+                        + "coarsest full-rank F of " + tasks + " tasks");
+            }
+            return chosen;
+        }
+        String[] parts = handoff.split(",");
+        if (parts.length != 2) {
+            throw new IllegalArgumentException("--handoff must be RxC,RxC (court,defender) or auto, found '"
+                    + handoff + "'");
+        }
+        int[] c = GridSpec.parseRowsCols(parts[0]);
+        int[] d = GridSpec.parseRowsCols(parts[1]);
+        for (int i = 0; i < grids.size(); i++) {
+            if (grids.get(i)[0].equals(GridSpec.court(c[0], c[1]))
+                    && grids.get(i)[1].equals(GridSpec.defenderBox(d[0], d[1]))) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException("--handoff " + handoff + " is not a grid of the ladder (4x5,6x6 8x10,6x6 "
+                + "8x10,12x12 20x25,12x12 40x50,12x12)");
     }
 
     private static void printMetrics(PrintWriter out, String name, BinaryMetrics m) {

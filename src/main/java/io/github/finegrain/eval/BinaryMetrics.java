@@ -87,8 +87,9 @@ public record BinaryMetrics(double logLoss, double rocAuc, double averagePrecisi
     }
 
     /**
-     * The threshold that maximizes F1 on (p, y): a midpoint between consecutive distinct predictions, chosen on
-     * validation and then applied to test.
+     * The threshold that maximizes F1 on (p, y): a midpoint between consecutive distinct predictions (half the
+     * smallest prediction when the best choice predicts every example positive), chosen on validation and then
+     * applied to test. A prediction is positive when it is strictly above the threshold, as in {@link #of}.
      */
     public static double bestF1Threshold(double[] p, byte[] y) {
         Integer[] order = sortedDescending(p);
@@ -109,7 +110,7 @@ public record BinaryMetrics(double logLoss, double rocAuc, double averagePrecisi
             double f1 = total == 0 ? 0 : 2.0 * tp / (predictedPos + total);
             if (f1 > bestF1) {
                 bestF1 = f1;
-                best = k + 1 == order.length ? p[order[k]] : (p[order[k]] + p[order[k + 1]]) / 2;
+                best = k + 1 == order.length ? p[order[k]] / 2 : (p[order[k]] + p[order[k + 1]]) / 2;
             }
         }
         return best;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.github.finegrain.data.DataFormatException;
 import io.github.finegrain.data.TaskIndex;
-import io.github.finegrain.model.FullRankSpatialLayer;
+import io.github.finegrain.model.SpatialLayerConf;
 import io.github.finegrain.model.SpatialLayerSpec;
 import io.github.finegrain.train.TrainedModel;
 import java.io.IOException;
@@ -39,8 +39,8 @@ public final class ModelBundle {
     /** The manifest that describes {@code model} as a single-stage bundle. */
     public static Manifest manifestOf(TrainedModel model, List<Map<String, Object>> stages) {
         SpatialLayerSpec spec = model.spec();
-        return new Manifest(Manifest.FORMAT_VERSION, Versions.finegrain(), Versions.dl4j(), "full-rank", spec.court(),
-                spec.defenderBox(), null, Manifest.INPUT_ROW, model.tasks().keys(), TaskIndex.LEAGUE_INDEX,
+        return new Manifest(Manifest.FORMAT_VERSION, Versions.finegrain(), Versions.dl4j(), model.layerConf().kind(),
+                spec.court(), spec.defenderBox(), model.layerConf().rank(), Manifest.INPUT_ROW, model.tasks().keys(), TaskIndex.LEAGUE_INDEX,
                 model.seed(), model.dataFingerprint(), stages);
     }
 
@@ -74,18 +74,28 @@ public final class ModelBundle {
             if (entry == null) {
                 throw new DataFormatException(file + ": not a finegrain model bundle (no " + MANIFEST_ENTRY + " entry)");
             }
-            Manifest m;
+            // the version is checked before the fields: another version may have fields this one does not know
+            com.fasterxml.jackson.databind.JsonNode tree;
             try (InputStream in = zip.getInputStream(entry)) {
-                m = JSON.readValue(in, Manifest.class);
+                tree = JSON.readTree(in);
             } catch (com.fasterxml.jackson.core.JacksonException e) {
                 throw new DataFormatException(file + ": corrupt manifest " + MANIFEST_ENTRY + ": " + e.getOriginalMessage());
             }
-            if (m.formatVersion() != Manifest.FORMAT_VERSION) {
-                throw new DataFormatException(file + ": manifest format version " + m.formatVersion()
+            com.fasterxml.jackson.databind.JsonNode version = tree == null ? null : tree.get("formatVersion");
+            if (version == null || !version.isInt()) {
+                throw new DataFormatException(file + ": corrupt manifest " + MANIFEST_ENTRY
+                        + ": expected an integer formatVersion, found " + version);
+            }
+            if (version.intValue() != Manifest.FORMAT_VERSION) {
+                throw new DataFormatException(file + ": manifest format version " + version.intValue()
                         + " is not supported (this finegrain " + Versions.finegrain() + " reads version "
                         + Manifest.FORMAT_VERSION + ")");
             }
-            return m;
+            try {
+                return JSON.treeToValue(tree, Manifest.class);
+            } catch (com.fasterxml.jackson.core.JacksonException e) {
+                throw new DataFormatException(file + ": corrupt manifest " + MANIFEST_ENTRY + ": " + e.getOriginalMessage());
+            }
         } catch (ZipException e) {
             throw new DataFormatException(file + ": not a zip file (" + e.getMessage() + ")");
         }
@@ -104,10 +114,10 @@ public final class ModelBundle {
         } catch (RuntimeException | IOException e) {
             throw new DataFormatException(file + ": the DL4J model in the bundle cannot be read: " + e.getMessage());
         }
-        if (!(net.getLayerWiseConfigurations().getConf(0).getLayer() instanceof FullRankSpatialLayer layer)) {
+        if (!(net.getLayerWiseConfigurations().getConf(0).getLayer() instanceof SpatialLayerConf layer)) {
             throw new DataFormatException(file + ": layer 0 is not a finegrain spatial layer");
         }
-        SpatialLayerSpec spec = layer.spec();
+        SpatialLayerSpec spec = layer.spatialSpec();
         if (!spec.court().equals(m.court()) || !spec.defenderBox().equals(m.defenderBox())
                 || spec.tasks() != m.tasks().size()) {
             throw new DataFormatException(file + ": manifest (" + m.tasks().size() + " tasks, " + m.court().label()

@@ -2,6 +2,7 @@ package io.github.finegrain.model;
 
 import io.github.finegrain.grid.GridSpec;
 import java.util.Arrays;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -37,23 +38,29 @@ public final class DiscretizedBatch {
             throw new IllegalArgumentException("spatial layer input must be [batch, " + InputRow.WIDTH
                     + "] (task, ball handler x, y, 5 defenders dx, dy), found " + Arrays.toString(input.shape()));
         }
-        double[][] rows = input.toDoubleMatrix();
-        int n = rows.length;
+        INDArray contiguous = input;
+        if (input.ordering() != 'c' || input.elementWiseStride() != 1
+                || (input.dataType() != DataType.FLOAT && input.dataType() != DataType.DOUBLE)) {
+            contiguous = input.castTo(DataType.DOUBLE).dup('c');
+        }
+        int n = (int) input.size(0);
+        double[] in = new double[n * InputRow.WIDTH];
+        FlatBuffer.of(contiguous).get(0, in);
         int[] task = new int[n];
         int[] court0 = new int[n];
         int[] def = new int[n * InputRow.DEFENDERS];
         for (int r = 0; r < n; r++) {
-            double[] row = rows[r];
-            double t = row[InputRow.TASK];
+            int row = r * InputRow.WIDTH;
+            double t = in[row + InputRow.TASK];
             if (!(t >= 0 && t < tasks && t == Math.rint(t))) {
                 throw new IllegalArgumentException("input row " + r + ": task index " + t
                         + " is not an integer in [0, " + tasks + ")");
             }
             task[r] = (int) t;
-            court0[r] = court.cellOf(row[InputRow.BALL_HANDLER_X], row[InputRow.BALL_HANDLER_Y]);
+            court0[r] = court.cellOf(in[row + InputRow.BALL_HANDLER_X], in[row + InputRow.BALL_HANDLER_Y]);
             for (int k = 0; k < InputRow.DEFENDERS; k++) {
-                int col = InputRow.FIRST_DEFENDER + 2 * k;
-                def[r * InputRow.DEFENDERS + k] = box.cellOf(row[col], row[col + 1]);
+                int col = row + InputRow.FIRST_DEFENDER + 2 * k;
+                def[r * InputRow.DEFENDERS + k] = box.cellOf(in[col], in[col + 1]);
             }
         }
         return new DiscretizedBatch(n, task, court0, def);

@@ -54,6 +54,21 @@ public class FullRankSpatialLayer extends FeedForwardLayer implements SpatialLay
     }
 
     @Override
+    public SpatialLayerSpec spatialSpec() {
+        return spec();
+    }
+
+    @Override
+    public String kind() {
+        return "full-rank";
+    }
+
+    @Override
+    public Integer rank() {
+        return null;
+    }
+
+    @Override
     public String courtModeParam() {
         return FullRankSpatialParamInitializer.WEIGHT_KEY;
     }
@@ -64,7 +79,6 @@ public class FullRankSpatialLayer extends FeedForwardLayer implements SpatialLay
     }
 
     /** The validated spec of this layer. */
-    @Override
     public SpatialLayerSpec spec() {
         return new SpatialLayerSpec(tasks, courtGrid.toSpec(), defenderGrid.toSpec());
     }

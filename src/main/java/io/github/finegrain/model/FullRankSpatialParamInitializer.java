@@ -74,6 +74,9 @@ public final class FullRankSpatialParamInitializer implements ParamInitializer {
             views.get(WEIGHT_KEY).assign(0);
             views.get(BIAS_KEY).assign(layer.getBiasInit());
         }
+        // BaseLayer.setParams / paramTable order follow the configuration's variable list.
+        conf.clearVariables();
+        views.keySet().forEach(conf::addVariable);
         return views;
     }
 

@@ -6,7 +6,13 @@ package io.github.finegrain.model;
  */
 public interface SpatialLayerConf {
     /** Tasks and grids of the layer. */
-    SpatialLayerSpec spec();
+    SpatialLayerSpec spatialSpec();
+
+    /** {@code full-rank} or {@code cp}. */
+    String kind();
+
+    /** CP rank K, or null for a full-rank layer. */
+    Integer rank();
 
     /** Key of the parameter that carries the court mode: {@code F} (full-rank) or {@code B} (CP). */
     String courtModeParam();

@@ -4,5 +4,19 @@
  *
  * <p>Model (paper, Sec. 2): {@code f_a(x) = Σ_b Σ_c ψ_b(x) φ_c(x) F[a,b,c] + bias_a}, {@code p = sigmoid(f)}, where
  * ψ is the one-hot court cell of the ball handler and φ the defender occupancy histogram of the box around him.
+ *
+ * <ul>
+ *   <li>{@link io.github.finegrain.model.FullRankSpatialLayer}: F unfactorized, {@code [tasks, courtCells,
+ *   defenderCells + 1]} ({@link io.github.finegrain.model.SpatialLayerSpec}).</li>
+ *   <li>{@link io.github.finegrain.model.CpSpatialLayer}: F = A ⊗ B ⊗ C of rank K
+ *   ({@link io.github.finegrain.model.CpLayerSpec}), sparse forward/backward without reconstructing F.</li>
+ *   <li>{@link io.github.finegrain.model.SpatialNetworks}: [spatial layer → sigmoid binary cross-entropy] as a
+ *   MultiLayerNetwork or a ComputationGraph.</li>
+ *   <li>{@link io.github.finegrain.model.SpatialModels}: stage transitions, fine-graining a network's grids
+ *   ({@link io.github.finegrain.grid.FineGraining}) and the full-rank → CP hand-off (CP-ALS from
+ *   {@code io.github.finegrain.factor}).</li>
+ *   <li>{@link io.github.finegrain.model.LayerBenchmark}: a timing harness (a {@code main}, not a test).</li>
+ * </ul>
+ * Depends on {@code grid} and {@code factor}.
  */
 package io.github.finegrain.model;

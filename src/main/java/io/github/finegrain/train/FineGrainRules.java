@@ -13,8 +13,9 @@ import java.util.Locale;
  * <tr><th>criterion</th><th>fires when</th></tr>
  * <tr><td>literal</td><td>S_t − S_{t−1} &gt; Δ on the per-minibatch statistic (optionally EMA-smoothed)</td></tr>
  * <tr><td>window-increase</td><td>S_w − S_{w−1} &gt; Δ on the accumulated-gradient window statistic</td></tr>
- * <tr><td>window-plateau</td><td>the window statistic has risen by more than Δ since the stage began, and now
- *     |S_w − S_{w−1}| &lt; Δ: the stage has converged at this resolution</td></tr>
+ * <tr><td>window-plateau</td><td>the window statistic has stopped moving: |S_w − S_{w−1}| &lt; Δ for
+ *     {@code stableWindows} consecutive windows (the spatial distribution of the systematic gradient no longer
+ *     changes: the stage has converged at this resolution)</td></tr>
  * <tr><td>patience</td><td>the p-th window with S_w − S_{w−1} &gt; Δ (p = 1: the first increase)</td></tr>
  * <tr><td>relative</td><td>(S_w − S_{w−1}) / S_{w−1} &gt; Δ</td></tr>
  * <tr><td>loss</td><td>the relative improvement of the EMA-smoothed training loss over one window is below ε</td></tr>
@@ -74,16 +75,17 @@ public final class FineGrainRules {
      * @param patience    p of the patience rule (default 3)
      * @param lossEpsilon ε of the loss rule (default 0.001)
      * @param maxSteps    minibatches of the steps rule (default 1000)
+     * @param stableWindows consecutive stable windows of the plateau rule (default 2)
      */
     public record Parameters(double delta, int minSteps, double smoothing, int patience, double lossEpsilon,
-            int maxSteps) {
+            int maxSteps, int stableWindows) {
         /** Validates the parameters. */
         public Parameters {
             if (!(delta >= 0)) {
                 throw new IllegalArgumentException("delta must be >= 0, found " + delta);
             }
-            if (minSteps < 0 || patience < 1 || maxSteps < 1) {
-                throw new IllegalArgumentException("minSteps >= 0, patience >= 1 and maxSteps >= 1 required");
+            if (minSteps < 0 || patience < 1 || maxSteps < 1 || stableWindows < 1) {
+                throw new IllegalArgumentException("minSteps >= 0, patience, maxSteps and stableWindows >= 1 required");
             }
             if (!(smoothing >= 0 && smoothing < 1)) {
                 throw new IllegalArgumentException("smoothing must be in [0, 1), found " + smoothing);
@@ -93,19 +95,19 @@ public final class FineGrainRules {
             }
         }
 
-        /** Defaults: Δ = 0.005, 100 minimum steps, no smoothing, patience 3, ε = 0.001, 1000 steps. */
+        /** Defaults: Δ = 0.005, 100 minimum steps, no smoothing, patience 3, ε = 0.001, 1000 steps, 2 stable windows. */
         public static Parameters defaults() {
-            return new Parameters(0.005, 100, 0, 3, 0.001, 1000);
+            return new Parameters(0.005, 100, 0, 3, 0.001, 1000, 2);
         }
 
         /** A copy with another Δ. */
         public Parameters withDelta(double d) {
-            return new Parameters(d, minSteps, smoothing, patience, lossEpsilon, maxSteps);
+            return new Parameters(d, minSteps, smoothing, patience, lossEpsilon, maxSteps, stableWindows);
         }
 
         /** A copy with another minimum step count. */
         public Parameters withMinSteps(int m) {
-            return new Parameters(delta, m, smoothing, patience, lossEpsilon, maxSteps);
+            return new Parameters(delta, m, smoothing, patience, lossEpsilon, maxSteps, stableWindows);
         }
     }
 
@@ -149,9 +151,8 @@ public final class FineGrainRules {
         private final Parameters p;
         private final Kind kind;
         private double previous = Double.NaN;
-        private double first = Double.NaN;
-        private boolean risen;
         private int increases;
+        private int stable;
 
         WindowRule(Parameters p, Kind kind) {
             this.p = p;
@@ -164,13 +165,9 @@ public final class FineGrainRules {
                 return false;
             }
             double s = o.entropy().windowNormalized();
-            if (Double.isNaN(first)) {
-                first = s;
-            }
             double d = s - previous;
             boolean hasPrevious = !Double.isNaN(previous);
             previous = s;
-            risen |= s - first > p.delta();
             if (!hasPrevious) {
                 return false;
             }
@@ -178,12 +175,13 @@ public final class FineGrainRules {
             if (increase) {
                 increases++;
             }
+            stable = Math.abs(d) < p.delta() ? stable + 1 : 0;
             if (o.step() < p.minSteps()) {
                 return false;
             }
             return switch (kind) {
                 case INCREASE -> increase;
-                case PLATEAU -> risen && Math.abs(d) < p.delta();
+                case PLATEAU -> stable >= p.stableWindows();
                 case PATIENCE -> increases >= p.patience();
                 case RELATIVE -> s - d > 0 && d / (s - d) > p.delta();
             };

@@ -4,7 +4,6 @@ import io.github.finegrain.data.ExampleSet;
 import io.github.finegrain.data.TaskIndex;
 import io.github.finegrain.model.SpatialNetworks;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Random;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -20,8 +19,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Loop: one stream of shuffled training minibatches runs through the whole run (a swap continues at the same
  * stream position; an epoch is one pass over the rows). At every minibatch: fit, read the listener, compute the
- * validation log loss every {@code validationEvery} minibatches (keeping the best-validation parameters of the
- * stage), and ask the stage's rule. When the stage ends (its rule fired, {@code maxStepsPerStage}, or the time
+ * validation log loss every {@code validationEvery} minibatches and at the stage's last one (keeping the
+ * best-validation parameters of the stage), and ask the stage's rule. When the stage ends (its rule fired, {@code maxStepsPerStage}, or the time
  * budget), its best-validation parameters are restored and the next stage starts from them: a finer grid
  * (fine-graining: children inherit their parent's value, so predictions are unchanged for nested grids) or the CP
  * hand-off (CP-ALS of F at rank K). Updater state restarts from zero at each swap. The last stage ends by the same
@@ -46,37 +45,97 @@ public final class MultiResolutionTrainer {
         this.transition = transition;
     }
 
-    /** Trains on {@code train}, validating on {@code validation}. */
+    /** Trains on {@code train}, validating on {@code validation}, without checkpoints. */
     public Result fit(ExampleSet train, ExampleSet validation) {
+        try {
+            return fit(train, validation, null, Integer.MAX_VALUE);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Trains from the start, writing a {@link RunCheckpoint} to {@code checkpointDir} at every stage boundary
+     * (when not null).
+     *
+     * @param stopAfterStage stop after this stage index (to test resuming); {@code Integer.MAX_VALUE} for a full run
+     * @throws java.io.IOException if a checkpoint cannot be written
+     */
+    public Result fit(ExampleSet train, ExampleSet validation, java.nio.file.Path checkpointDir, int stopAfterStage)
+            throws java.io.IOException {
+        Setup setup = setup(train, validation);
+        double rate = Math.min(Math.max((double) train.positives() / train.size(), 1e-4), 1 - 1e-4);
+        SpatialNetworks.Options netOptions = new SpatialNetworks.Options(options.updater(), options.l2(),
+                options.positiveWeight(), options.seed(), options.dataType());
+        StageSpec first = options.ladder().get(0);
+        MultiLayerNetwork net = transition.create(first, setup.tasks.size(), Math.log(rate / (1 - rate)),
+                options.rank(), netOptions);
+        if (first.kind() == StageSpec.Kind.CP) {
+            net.setLearningRate(options.cpLearningRate());
+        }
+        RunCheckpoint start = new RunCheckpoint(RunCheckpoint.FORMAT_VERSION, 0, 0, 0, 0, 0, Double.NaN,
+                setup.fingerprint, List.of());
+        return run(setup, net, start, new ArrayList<>(), checkpointDir, stopAfterStage);
+    }
+
+    /**
+     * Continues a run from the checkpoint in {@code checkpointDir} (written by {@link #fit(ExampleSet, ExampleSet,
+     * java.nio.file.Path, int)} with the same options and data), reaching the same final parameters as an
+     * uninterrupted run.
+     *
+     * @throws io.github.finegrain.data.DataFormatException if the checkpoint is missing, corrupt, or belongs to other
+     *                                                      training data
+     */
+    public Result resume(ExampleSet train, ExampleSet validation, java.nio.file.Path checkpointDir)
+            throws java.io.IOException {
+        RunCheckpoint cp = RunCheckpoint.read(checkpointDir);
+        Setup setup = setup(train, validation);
+        if (!cp.dataFingerprint().equals(setup.fingerprint)) {
+            throw new io.github.finegrain.data.DataFormatException(checkpointDir + ": the checkpoint belongs to other "
+                    + "training data (fingerprint " + cp.dataFingerprint() + ", this data " + setup.fingerprint + ")");
+        }
+        if (cp.nextStage() >= options.ladder().size()) {
+            throw new io.github.finegrain.data.DataFormatException(checkpointDir + ": the run already finished");
+        }
+        MultiLayerNetwork net = RunCheckpoint.network(checkpointDir);
+        return run(setup, net, cp, new ArrayList<>(RunCheckpoint.trace(checkpointDir)), checkpointDir,
+                Integer.MAX_VALUE);
+    }
+
+    private record Setup(TaskIndex tasks, DataSet rows, DataSet val, byte[] valLabels, String fingerprint) {
+    }
+
+    private Setup setup(ExampleSet train, ExampleSet validation) {
         if (train.size() == 0 || validation.size() == 0) {
             throw new IllegalArgumentException("need training and validation examples, found " + train.size()
                     + " and " + validation.size());
         }
-        long t0 = System.nanoTime();
         TaskIndex tasks = TaskIndex.fromTraining(train, options.minTaskExamples());
-        double rate = Math.min(Math.max((double) train.positives() / train.size(), 1e-4), 1 - 1e-4);
-        SpatialNetworks.Options netOptions = new SpatialNetworks.Options(options.updater(), options.l2(),
-                options.positiveWeight(), options.seed(), options.dataType());
+        return new Setup(tasks, ExampleRows.training(train, tasks, options.dataType()),
+                ExampleRows.scoring(validation, tasks, options.dataType()), validation.labels(),
+                Trainer.fingerprint(train));
+    }
+
+    private Result run(Setup setup, MultiLayerNetwork net, RunCheckpoint start, List<TraceRow> trace,
+            java.nio.file.Path checkpointDir, int stopAfterStage) throws java.io.IOException {
+        long t0 = System.nanoTime() - (long) (start.elapsedSeconds() * 1e9);
         List<StageSpec> ladder = options.ladder();
-        MultiLayerNetwork net = transition.create(ladder.get(0), tasks.size(), Math.log(rate / (1 - rate)),
-                options.rank(), netOptions);
-        DataSet rows = ExampleRows.training(train, tasks, options.dataType());
-        DataSet val = ExampleRows.scoring(validation, tasks, options.dataType());
-        BatchStream stream = new BatchStream(rows, options.batchSize(), new Random(options.seed()));
+        BatchStream stream = new BatchStream(setup.rows, options.batchSize(), options.seed(), start.epoch(),
+                start.position());
         SpatialEntropyListener listener = new SpatialEntropyListener(options.window());
-        List<StageRecord> stages = new ArrayList<>();
-        List<TraceRow> trace = new ArrayList<>();
+        List<StageRecord> stages = new ArrayList<>(start.stages());
         double budgetSeconds = options.maxMinutes() * 60;
-        int iteration = 0;
-        double handOffFit = Double.NaN;
+        int iteration = start.iteration();
+        double handOffFit = start.handOffFit();
         long stageStart = System.nanoTime();
-        for (int s = 0; s < ladder.size(); s++) {
+        for (int s = start.nextStage(); s < ladder.size(); s++) {
             StageSpec stage = ladder.get(s);
             net.setListeners(listener);
             listener.reset();
             FineGrainRule rule = FineGrainRules.create(options.criterion(), options.rules());
             INDArray best = net.params().dup();
-            double bestLoss = validationLogLoss(net, val, validation.labels());
+            double startLoss = validationLogLoss(net, setup.val, setup.valLabels);
+            double bestLoss = startLoss;
             int bestStep = 0;
             String endReason = null;
             int step = 0;
@@ -87,7 +146,7 @@ public final class MultiResolutionTrainer {
                 EntropyReading reading = listener.lastReading();
                 double vl = Double.NaN;
                 if (step % options.validationEvery() == 0) {
-                    vl = validationLogLoss(net, val, validation.labels());
+                    vl = validationLogLoss(net, setup.val, setup.valLabels);
                     if (vl < bestLoss) {
                         bestLoss = vl;
                         bestStep = step;
@@ -102,6 +161,15 @@ public final class MultiResolutionTrainer {
                 } else if (elapsed > budgetSeconds) {
                     endReason = "time-budget";
                 }
+                if (endReason != null && Double.isNaN(vl)) {
+                    // the stage's last minibatch is always validated, so a short stage can hand on what it learned
+                    vl = validationLogLoss(net, setup.val, setup.valLabels);
+                    if (vl < bestLoss) {
+                        bestLoss = vl;
+                        bestStep = step;
+                        best = net.params().dup();
+                    }
+                }
                 String event = endReason == null ? ""
                         : s + 1 == ladder.size() || endReason.equals("time-budget") ? "stop"
                         : ladder.get(s + 1).kind() != stage.kind() ? "hand-off" : "fine-grain";
@@ -111,18 +179,25 @@ public final class MultiResolutionTrainer {
             net.setParams(best);
             double now = System.nanoTime();
             stages.add(new StageRecord(s, stage.kind().label(), stage.court().label(), stage.defenderBox().label(),
-                    step, (now - stageStart) / 1e9, endReason, bestLoss, "best-validation@" + bestStep, handOffFit));
+                    step, (now - stageStart) / 1e9, endReason, startLoss, bestLoss, "best-validation@" + bestStep,
+                    handOffFit));
             LOG.info("stage {} ({}) ended after {} minibatches: {}; best validation log loss {} at step {}", s,
                     stage.label(), step, endReason, String.format("%.5f", bestLoss), bestStep);
-            stageStart = System.nanoTime();
             handOffFit = Double.NaN;
             if (s + 1 == ladder.size() || endReason.equals("time-budget")) {
+                if (checkpointDir != null) {
+                    net.setListeners();
+                    new RunCheckpoint(RunCheckpoint.FORMAT_VERSION, ladder.size(), iteration, stream.epoch(),
+                            stream.position(), (System.nanoTime() - t0) / 1e9, Double.NaN, setup.fingerprint, stages)
+                            .write(checkpointDir, net, trace);
+                }
                 break;
             }
             StageSpec next = ladder.get(s + 1);
             if (next.kind() != stage.kind()) {
                 StageTransition.HandOff h = transition.handOff(net, options.rank(), options.seed());
                 net = h.network();
+                net.setLearningRate(options.cpLearningRate());
                 handOffFit = h.fit();
                 if (!next.court().equals(stage.court()) || !next.defenderBox().equals(stage.defenderBox())) {
                     net = transition.fineGrain(net, next.court(), next.defenderBox());
@@ -130,9 +205,19 @@ public final class MultiResolutionTrainer {
             } else {
                 net = transition.fineGrain(net, next.court(), next.defenderBox());
             }
+            stageStart = System.nanoTime();
+            if (checkpointDir != null) {
+                net.setListeners();
+                new RunCheckpoint(RunCheckpoint.FORMAT_VERSION, s + 1, iteration, stream.epoch(), stream.position(),
+                        (System.nanoTime() - t0) / 1e9, handOffFit, setup.fingerprint, stages)
+                        .write(checkpointDir, net, trace);
+            }
+            if (s >= stopAfterStage) {
+                break;
+            }
         }
         net.setListeners();
-        TrainedModel model = new TrainedModel(net, tasks, options.seed(), Trainer.fingerprint(train));
+        TrainedModel model = new TrainedModel(net, setup.tasks, options.seed(), setup.fingerprint);
         return new Result(model, stages, trace, (System.nanoTime() - t0) / 1e9);
     }
 
@@ -140,30 +225,44 @@ public final class MultiResolutionTrainer {
         return Trainer.validationLogLoss(net, val, labels);
     }
 
-    /** An endless stream of shuffled minibatches; a new permutation at every epoch. */
+    /**
+     * An endless stream of shuffled minibatches. Epoch e (1-based) uses the permutation drawn by
+     * {@code new Random(seed + 1_000_003L * e)}, so the stream's state is just (epoch, position).
+     */
     static final class BatchStream {
         private final DataSet rows;
         private final int size;
-        private final Random rnd;
-        private Iterator<DataSet> current = List.<DataSet>of().iterator();
+        private final long seed;
+        private List<DataSet> current;
         private int epoch;
+        private int position;
 
-        BatchStream(DataSet rows, int size, Random rnd) {
+        BatchStream(DataSet rows, int size, long seed, int epoch, int position) {
             this.rows = rows;
             this.size = size;
-            this.rnd = rnd;
+            this.seed = seed;
+            this.epoch = epoch;
+            this.position = position;
+            if (epoch > 0) {
+                current = Trainer.shuffledBatches(rows, size, new Random(seed + 1_000_003L * epoch));
+            }
         }
 
         DataSet next() {
-            if (!current.hasNext()) {
-                current = Trainer.shuffledBatches(rows, size, rnd).iterator();
+            if (current == null || position == current.size()) {
                 epoch++;
+                current = Trainer.shuffledBatches(rows, size, new Random(seed + 1_000_003L * epoch));
+                position = 0;
             }
-            return current.next();
+            return current.get(position++);
         }
 
         int epoch() {
             return epoch;
+        }
+
+        int position() {
+            return position;
         }
     }
 }

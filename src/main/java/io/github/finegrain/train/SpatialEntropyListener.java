@@ -78,7 +78,7 @@ public final class SpatialEntropyListener extends BaseTrainingListener {
     @Override
     public void onForwardPass(Model model, List<INDArray> activations) {
         MultiLayerNetwork net = (MultiLayerNetwork) model;
-        GridSpec court = spatialConf(net).spec().court();
+        GridSpec court = spatialConf(net).spatialSpec().court();
         INDArray input = activations.get(0);
         INDArray logits = activations.get(1);
         INDArray labels = net.getLabels();
@@ -107,7 +107,7 @@ public final class SpatialEntropyListener extends BaseTrainingListener {
         long t0 = System.nanoTime();
         MultiLayerNetwork net = (MultiLayerNetwork) model;
         SpatialLayerConf conf = spatialConf(net);
-        int cells = conf.spec().court().cellCount();
+        int cells = conf.spatialSpec().court().cellCount();
         INDArray g = net.gradient().getGradientFor("0_" + conf.courtModeParam());
         double[] mass = perCell(Transforms.abs(g, true), conf.courtAxis());
         double s = SpatialEntropy.entropy(mass);

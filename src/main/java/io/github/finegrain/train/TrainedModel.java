@@ -57,7 +57,7 @@ public final class TrainedModel {
 
     /** The spatial layer's spec (tasks and grids). */
     public SpatialLayerSpec spec() {
-        return layerConf().spec();
+        return layerConf().spatialSpec();
     }
 
     /** The spatial layer's configuration (full-rank or CP). */

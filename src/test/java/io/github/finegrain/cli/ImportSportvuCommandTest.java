@@ -69,8 +69,8 @@ class ImportSportvuCommandTest {
 
         Path runDir = dir.resolve("run");
         out.getBuffer().setLength(0);
-        code = run("train", "--examples", fgex.toString(), "--run-dir", runDir.toString(), "--epochs", "2",
-                "--min-task-examples", "20", "--court", "4x5", "--defender", "3x3");
+        code = run("train", "--examples", fgex.toString(), "--schedule", "single", "--run-dir", runDir.toString(),
+                "--epochs", "2", "--min-task-examples", "20", "--court", "4x5", "--defender", "3x3");
         assertThat(code).as(err.toString()).isZero();
         assertThat(out.toString()).contains("Data (" + fgex).contains("train").contains("Test games:");
         JsonNode metrics = new ObjectMapper().readTree(runDir.resolve("metrics.json").toFile());

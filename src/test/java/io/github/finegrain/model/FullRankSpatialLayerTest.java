@@ -10,12 +10,14 @@ import java.nio.file.Path;
 import java.util.Random;
 import org.deeplearning4j.gradientcheck.GradientCheckUtil;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.NoOp;
 import org.nd4j.linalg.learning.config.Sgd;
 
@@ -105,6 +107,42 @@ class FullRankSpatialLayerTest {
         boolean ok = GradientCheckUtil.checkGradients(new GradientCheckUtil.MLNConfig().net(n).input(x).labels(y)
                 .epsilon(1e-6).maxRelError(1e-5).minAbsoluteError(1e-9).print(GradientCheckUtil.PrintMode.FAILURES_ONLY));
         assertThat(ok).isTrue();
+    }
+
+    @Test
+    void gradientCheckInAComputationGraph() {
+        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
+        ComputationGraph g = SpatialNetworks.graph(new FullRankSpatialLayer(SPEC),
+                new SpatialNetworks.Options(new NoOp(), 0, 1, 42, DataType.DOUBLE));
+        INDArray f = g.getLayer(SpatialNetworks.GRAPH_SPATIAL).getParam("F");
+        f.assign(Nd4j.rand(DataType.DOUBLE, f.shape()).subi(0.5));
+        INDArray x = randomRows(30, SPEC.tasks(), 5, DataType.DOUBLE);
+        INDArray y = randomLabels(30, 6, DataType.DOUBLE);
+        boolean ok = GradientCheckUtil.checkGradients(new GradientCheckUtil.GraphConfig().net(g)
+                .inputs(new INDArray[] {x}).labels(new INDArray[] {y})
+                .epsilon(1e-6).maxRelError(1e-5).minAbsoluteError(1e-9).print(GradientCheckUtil.PrintMode.FAILURES_ONLY));
+        assertThat(ok).isTrue();
+    }
+
+    @Test
+    void graphAndMultiLayerNetworkAgreeInFloatAndDouble() {
+        for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
+            SpatialNetworks.Options o = new SpatialNetworks.Options(new Adam(0.01), 0.001, 1, 42, type);
+            MultiLayerNetwork n = SpatialNetworks.network(new FullRankSpatialLayer(SPEC), o);
+            ComputationGraph g = SpatialNetworks.graph(new FullRankSpatialLayer(SPEC), o);
+            n.getLayer(0).getParam("F").assign(Nd4j.rand(type, n.getLayer(0).getParam("F").shape()).subi(0.5));
+            g.getLayer(SpatialNetworks.GRAPH_SPATIAL).params().assign(n.getLayer(0).params());
+            INDArray x = randomRows(64, SPEC.tasks(), 13, type);
+            INDArray y = randomLabels(64, 14, type);
+            assertThat(n.output(x).dataType()).isEqualTo(type);
+            assertThat(g.outputSingle(x)).isEqualTo(n.output(x));
+            INDArray before = n.params().dup();
+            n.fit(x, y);
+            g.fit(new INDArray[] {x}, new INDArray[] {y});
+            assertThat(n.params()).isNotEqualTo(before);
+            assertThat(g.params().dataType()).isEqualTo(type);
+            assertThat(g.params()).isEqualTo(n.params());
+        }
     }
 
     @Test

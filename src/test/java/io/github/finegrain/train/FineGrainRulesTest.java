@@ -29,7 +29,7 @@ class FineGrainRulesTest {
     }
 
     static Parameters params(double delta, int minSteps) {
-        return new Parameters(delta, minSteps, 0, 2, 0.01, 7);
+        return new Parameters(delta, minSteps, 0, 2, 0.01, 7, 2);
     }
 
     @Test
@@ -60,25 +60,28 @@ class FineGrainRulesTest {
         double[] s = new double[win.length];
         assertThat(firstFiring(FineGrainRules.create(Criterion.WINDOW_INCREASE, params(0.005, 0)), s, win, null, null))
                 .isEqualTo(4); // 0.90 -> 0.92
-        // plateau: risen by > delta, then |change| < delta: 0.95 -> 0.953 at step 8
+        // plateau: two consecutive |change| < delta: 0.95 -> 0.953 (step 8), 0.953 -> 0.952 (step 10)
         assertThat(firstFiring(FineGrainRules.create(Criterion.WINDOW_PLATEAU, params(0.005, 0)), s, win, null, null))
-                .isEqualTo(8);
+                .isEqualTo(10);
         // patience 2: the second increase (0.92 -> 0.95) at step 6
         assertThat(firstFiring(FineGrainRules.create(Criterion.PATIENCE, params(0.005, 0)), s, win, null, null))
                 .isEqualTo(6);
         // relative 3 %: 0.92 -> 0.95 is +3.26 %
         assertThat(firstFiring(FineGrainRules.create(Criterion.RELATIVE, params(0.03, 0)), s, win, null, null))
                 .isEqualTo(6);
-        // not before the minimum steps: plateau again only at 0.953 -> 0.952 (step 10)
-        assertThat(firstFiring(FineGrainRules.create(Criterion.WINDOW_PLATEAU, params(0.005, 9)), s, win, null, null))
-                .isEqualTo(10);
+        // not before the minimum steps: with minSteps 11 the plateau at step 10 is ignored and 0.952 -> 0.97 breaks it
+        assertThat(firstFiring(FineGrainRules.create(Criterion.WINDOW_PLATEAU, params(0.005, 11)), s, win, null, null))
+                .isEqualTo(-1);
     }
 
     @Test
-    void plateauNeedsARiseFirst() {
+    void plateauNeedsConsecutiveStableWindows() {
+        double[] alternating = windows(0.95, 0.951, 0.960, 0.961, 0.970, 0.971);
+        assertThat(firstFiring(FineGrainRules.create(Criterion.WINDOW_PLATEAU, params(0.005, 0)),
+                new double[alternating.length], alternating, null, null)).isEqualTo(-1);
         double[] flat = windows(0.95, 0.951, 0.950, 0.951);
         assertThat(firstFiring(FineGrainRules.create(Criterion.WINDOW_PLATEAU, params(0.005, 0)),
-                new double[flat.length], flat, null, null)).isEqualTo(-1);
+                new double[flat.length], flat, null, null)).isEqualTo(6);
     }
 
     @Test

@@ -1,0 +1,5 @@
+/**
+ * Benchmarks that print their numbers (never timed unit tests): the comparison of fine-graining criteria on
+ * recorded training trajectories, and the layer speed benchmark's entry point.
+ */
+package io.github.finegrain.bench;

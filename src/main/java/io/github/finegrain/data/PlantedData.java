@@ -1,0 +1,139 @@
+package io.github.finegrain.data;
+
+import java.util.Random;
+
+/**
+ * <b>Synthetic</b> examples with a planted answer, for benchmarks and interpretability checks only (never mixed
+ * with real data): ball-handler positions and defenders drawn from simple court distributions, labels drawn from a
+ * planted rank-K CP model with smooth, spatially coherent factors.
+ *
+ * <p>Planted model (the same form as the CP layer, with the constant defender entry):
+ * <pre>
+ *   logit = bias + Σ_k A[a,k] · B_k(x, y) · (c0_k + Σ_defenders C_k(dx, dy))
+ * </pre>
+ * B_k: a Gaussian bump on the court (centre uniform in the 40 × 50 ft zone, σ 3–8 ft, sign ±); C_k: a Gaussian
+ * bump in the defender box (σ 1.5–3 ft, negative: a close defender lowers the shot probability) and c0_k ~ U(0.5, 1);
+ * A[a,k] ~ N(0, 1)·0.8; the bias is set by bisection so that about {@code positiveRate} of the examples are positive.
+ * Ball handlers: 30 % within 8 ft of the basket, the rest uniform over the zone; defenders: 1–2 inside the box near
+ * the line to the basket, the others anywhere within 25 ft. Deterministic for a seed.
+ *
+ * @param examples    the examples (task keys {@code "P000"}, …)
+ * @param bumpsCourt  {@code [K, 4]}: centre x, centre y (ft), σ (ft), amplitude sign of each court factor
+ * @param bumpsBox    {@code [K, 3]}: centre dx, dy (ft), σ (ft) of each defender factor
+ * @param c0          {@code [K]} constant defender entry of each factor
+ * @param loadings    {@code [players, K]} A
+ * @param bias        the common bias
+ */
+public record PlantedData(ExampleSet examples, double[][] bumpsCourt, double[][] bumpsBox, double[] c0,
+        double[][] loadings, double bias) {
+
+    /**
+     * Generates {@code frames} examples of {@code players} players from a planted rank-{@code rank} model.
+     *
+     * @throws IllegalArgumentException if a count is not positive or the rate is not in (0, 1)
+     */
+    public static PlantedData generate(int players, int frames, int rank, double positiveRate, long seed) {
+        if (players < 1 || frames < 1 || rank < 1 || !(positiveRate > 0 && positiveRate < 1)) {
+            throw new IllegalArgumentException("players, frames and rank must be >= 1 and the positive rate in (0, 1)");
+        }
+        Random rnd = new Random(seed);
+        double[][] bc = new double[rank][];
+        double[][] bb = new double[rank][];
+        double[] c0 = new double[rank];
+        for (int k = 0; k < rank; k++) {
+            bc[k] = new double[] {rnd.nextDouble() * 40, rnd.nextDouble() * 50, 3 + 5 * rnd.nextDouble(),
+                rnd.nextBoolean() ? 1 : -1};
+            bb[k] = new double[] {-4 + 8 * rnd.nextDouble(), 0 + 8 * rnd.nextDouble(), 1.5 + 1.5 * rnd.nextDouble()};
+            c0[k] = 0.5 + 0.5 * rnd.nextDouble();
+        }
+        double[][] a = new double[players][rank];
+        for (double[] row : a) {
+            for (int k = 0; k < rank; k++) {
+                row[k] = 0.8 * rnd.nextGaussian();
+            }
+        }
+        String[] keys = new String[frames];
+        double[] feats = new double[frames * ExampleSet.FEATURES];
+        double[] eta = new double[frames];
+        int[] fr = new int[frames];
+        int[] games = new int[frames];
+        for (int i = 0; i < frames; i++) {
+            int p = rnd.nextInt(players);
+            keys[i] = String.format("P%03d", p);
+            fr[i] = i;
+            double x;
+            double y;
+            if (rnd.nextDouble() < 0.3) {
+                double r = 8 * Math.sqrt(rnd.nextDouble());
+                double t = Math.PI * (rnd.nextDouble() - 0.5);
+                x = Math.min(39.9, Math.max(0, 5.25 + r * Math.cos(t)));
+                y = Math.min(49.9, Math.max(0, 25 + r * Math.sin(t)));
+            } else {
+                x = 40 * rnd.nextDouble();
+                y = 50 * rnd.nextDouble();
+            }
+            int base = i * ExampleSet.FEATURES;
+            feats[base] = x;
+            feats[base + 1] = y;
+            int close = 1 + rnd.nextInt(2);
+            for (int d = 0; d < 5; d++) {
+                double dx;
+                double dy;
+                if (d < close) {
+                    dx = 2.5 * rnd.nextGaussian();
+                    dy = 3 + 2 * rnd.nextGaussian();
+                } else {
+                    double r = 25 * Math.sqrt(rnd.nextDouble());
+                    double t = 2 * Math.PI * rnd.nextDouble();
+                    dx = r * Math.cos(t);
+                    dy = r * Math.sin(t);
+                }
+                feats[base + 2 + 2 * d] = dx;
+                feats[base + 3 + 2 * d] = dy;
+            }
+            double z = 0;
+            for (int k = 0; k < rank; k++) {
+                double b = bc[k][3] * gauss(x - bc[k][0], y - bc[k][1], bc[k][2]);
+                double c = c0[k];
+                for (int d = 0; d < 5; d++) {
+                    double dx = feats[base + 2 + 2 * d];
+                    double dy = feats[base + 3 + 2 * d];
+                    if (dx >= -6 && dx < 6 && dy >= -2 && dy < 10) {
+                        c -= gauss(dx - bb[k][0], dy - bb[k][1], bb[k][2]);
+                    }
+                }
+                z += a[p][k] * b * c;
+            }
+            eta[i] = z;
+        }
+        double bias = calibrate(eta, positiveRate);
+        byte[] labels = new byte[frames];
+        for (int i = 0; i < frames; i++) {
+            labels[i] = (byte) (rnd.nextDouble() < 1 / (1 + Math.exp(-(bias + eta[i]))) ? 1 : 0);
+        }
+        return new PlantedData(new ExampleSet(keys, feats, labels, fr, games), bc, bb, c0, a, bias);
+    }
+
+    private static double gauss(double dx, double dy, double sigma) {
+        return Math.exp(-(dx * dx + dy * dy) / (2 * sigma * sigma));
+    }
+
+    /** The bias b with mean sigmoid(b + η) = rate (bisection). */
+    private static double calibrate(double[] eta, double rate) {
+        double lo = -20;
+        double hi = 20;
+        for (int it = 0; it < 60; it++) {
+            double mid = (lo + hi) / 2;
+            double mean = 0;
+            for (double e : eta) {
+                mean += 1 / (1 + Math.exp(-(mid + e)));
+            }
+            if (mean / eta.length > rate) {
+                hi = mid;
+            } else {
+                lo = mid;
+            }
+        }
+        return (lo + hi) / 2;
+    }
+}

@@ -1,0 +1,228 @@
+package io.github.finegrain.model;
+
+import java.util.Arrays;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.layers.BaseLayer;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Implementation of {@link CpSpatialLayer}: sparse forward and backward passes over the factors; F is never
+ * reconstructed. Cost per row O(K × (1 + defenders in the box)).
+ *
+ * <p>Forward, for row r with task a, court cell b (≥ 0) and defender cells c_1..c_m in the box:
+ * <pre>
+ *   s_k = C[C_const, k] + Σ_j C[c_j, k]              (= Σ_c φ_c(x_r) C[c, k], φ counts repeated cells)
+ *   z_r = bias[a] + Σ_k A[a, k] B[b, k] s_k
+ * </pre>
+ * (z_r = bias[a] when the ball handler is outside the court grid). Backward with {@code ε_r = ∂L/∂z_r}, summed over
+ * the rows:
+ * <pre>
+ *   ∂L/∂A[a, k] += ε_r B[b, k] s_k
+ *   ∂L/∂B[b, k] += ε_r A[a, k] s_k
+ *   ∂L/∂C[c, k] += ε_r A[a, k] B[b, k] φ_c(x_r)      (for the constant entry and each defender)
+ *   ∂L/∂bias[a] += ε_r
+ * </pre>
+ * The input gets no gradient (it is data). The parameters (small: K × (tasks + courtCells + defenderCells + 1) +
+ * tasks) are copied into a double work array by the forward pass, which also keeps each row's s_k; the backward pass
+ * that follows on the same input array reuses both (the gradient is taken at the parameters of that forward pass),
+ * and recomputes them otherwise. Values are accumulated in double and stored in the network's data type.
+ */
+public class CpSpatialLayerImpl extends BaseLayer<CpSpatialLayer> {
+
+    private DiscretizedBatch lastBatch;
+    private INDArray lastInput;
+    /**
+     * Work arrays owned by this layer (DL4J layers are used by one thread at a time): the parameters as doubles, the
+     * gradient accumulator, and the forward pass's s_k per row {@code [batch, K]} for the batch {@code forwardBatch}.
+     */
+    private double[] paramScratch;
+    private double[] gradScratch;
+    private double[] sumCache;
+    private DiscretizedBatch forwardBatch;
+
+    /** Called by {@link CpSpatialLayer#instantiate}. */
+    public CpSpatialLayerImpl(NeuralNetConfiguration conf, DataType dataType) {
+        super(conf, dataType);
+    }
+
+    /**
+     * The input discretized at this layer's grids. A forward pass always discretizes (the caller may have refilled
+     * the same input array); the backward pass reuses the forward pass's rows when the input is the same array.
+     */
+    private DiscretizedBatch batch(boolean forward) {
+        if (!forward && lastBatch != null && lastInput == input) {
+            return lastBatch;
+        }
+        CpLayerSpec s = layerConf().spec();
+        lastBatch = DiscretizedBatch.of(input, s.tasks(), s.court(), s.defenderBox());
+        lastInput = input;
+        return lastBatch;
+    }
+
+    /** The layer's parameters (A, B, C, b in the flat order of {@link CpSpatialParamInitializer}) as doubles. */
+    private double[] readParams() {
+        int n = (int) paramsFlattened.length();
+        if (paramScratch == null || paramScratch.length != n) {
+            paramScratch = new double[n];
+        }
+        FlatBuffer.of(paramsFlattened).get(0, paramScratch);
+        return paramScratch;
+    }
+
+    @Override
+    public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        assertInputSet(false);
+        CpLayerSpec s = layerConf().spec();
+        DiscretizedBatch batch = batch(true);
+        int k = s.rank();
+        long[] o = CpSpatialParamInitializer.offsets(s);
+        int offA = (int) o[0];
+        int offB = (int) o[1];
+        int offC = (int) o[2];
+        int offBias = (int) o[3];
+        int constRow = offC + s.spatial().constantCell() * k;
+        double[] p = readParams();
+        double[] z = new double[batch.size];
+        if (sumCache == null || sumCache.length < batch.size * k) {
+            sumCache = new double[batch.size * k];
+        }
+        double[] sk = new double[k];
+        for (int r = 0; r < batch.size; r++) {
+            int a = batch.task[r];
+            double sum = p[offBias + a];
+            int b = batch.courtCell[r];
+            if (b >= 0) {
+                defenderSums(p, batch, r, k, offC, constRow, sk);
+                System.arraycopy(sk, 0, sumCache, r * k, k);
+                int rowA = offA + a * k;
+                int rowB = offB + b * k;
+                for (int j = 0; j < k; j++) {
+                    sum += p[rowA + j] * p[rowB + j] * sk[j];
+                }
+            }
+            z[r] = sum;
+        }
+        forwardBatch = batch;
+        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, new long[] {batch.size, 1}, 'c');
+        FlatBuffer.of(out).set(0, z);
+        return out;
+    }
+
+    /** {@code sk[j] = C[C_const, j] + Σ_defenders C[c, j]} for row r. */
+    private static void defenderSums(double[] p, DiscretizedBatch batch, int r, int k, int offC, int constRow,
+            double[] sk) {
+        System.arraycopy(p, constRow, sk, 0, k);
+        for (int d = 0; d < InputRow.DEFENDERS; d++) {
+            int c = batch.defenderCell[r * InputRow.DEFENDERS + d];
+            if (c >= 0) {
+                int rowC = offC + c * k;
+                for (int j = 0; j < k; j++) {
+                    sk[j] += p[rowC + j];
+                }
+            }
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The gradients are accumulated in a double array and then written over the whole gradient view (A, B, C and
+     * b together, small): DL4J's updater rewrites the whole view in place every step, so every entry is rewritten.
+     */
+    @Override
+    public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+        assertInputSet(true);
+        CpLayerSpec s = layerConf().spec();
+        DiscretizedBatch batch = batch(false);
+        int k = s.rank();
+        long[] o = CpSpatialParamInitializer.offsets(s);
+        int offA = (int) o[0];
+        int offB = (int) o[1];
+        int offC = (int) o[2];
+        int offBias = (int) o[3];
+        int constRow = offC + s.spatial().constantCell() * k;
+        // The forward pass on this input left the parameters it used and each row's s_k in the work arrays.
+        boolean cached = batch == forwardBatch;
+        double[] p = cached ? paramScratch : readParams();
+        if (gradScratch == null || gradScratch.length != p.length) {
+            gradScratch = new double[p.length];
+        }
+        double[] g = gradScratch;
+        Arrays.fill(g, 0);
+        double[] eps = new double[batch.size];
+        FlatBuffer.of(epsilon.ordering() == 'c' && epsilon.elementWiseStride() == 1
+                && (epsilon.dataType() == DataType.FLOAT || epsilon.dataType() == DataType.DOUBLE)
+                ? epsilon : epsilon.castTo(DataType.DOUBLE).dup('c')).get(0, eps);
+        double[] sk = new double[k];
+        for (int r = 0; r < batch.size; r++) {
+            int a = batch.task[r];
+            double e = eps[r];
+            g[offBias + a] += e;
+            int b = batch.courtCell[r];
+            if (b < 0 || e == 0) {
+                continue;
+            }
+            if (cached) {
+                System.arraycopy(sumCache, r * k, sk, 0, k);
+            } else {
+                defenderSums(p, batch, r, k, offC, constRow, sk);
+            }
+            int rowA = offA + a * k;
+            int rowB = offB + b * k;
+            for (int j = 0; j < k; j++) {
+                double aj = p[rowA + j];
+                double bj = p[rowB + j];
+                g[rowA + j] += e * bj * sk[j];
+                g[rowB + j] += e * aj * sk[j];
+                sk[j] = e * aj * bj; // now the gradient of every φ-weighted C entry of component j
+            }
+            for (int j = 0; j < k; j++) {
+                g[constRow + j] += sk[j];
+            }
+            for (int d = 0; d < InputRow.DEFENDERS; d++) {
+                int c = batch.defenderCell[r * InputRow.DEFENDERS + d];
+                if (c >= 0) {
+                    int rowC = offC + c * k;
+                    for (int j = 0; j < k; j++) {
+                        g[rowC + j] += sk[j];
+                    }
+                }
+            }
+        }
+        FlatBuffer.of(gradientsFlattened).set(0, g);
+        Gradient gradient = new DefaultGradient(gradientsFlattened);
+        for (String key : new String[] {CpSpatialParamInitializer.TASK_KEY, CpSpatialParamInitializer.COURT_KEY,
+                CpSpatialParamInitializer.DEFENDER_KEY, CpSpatialParamInitializer.BIAS_KEY}) {
+            gradient.gradientForVariable().put(key, gradientViews.get(key));
+        }
+        INDArray epsOut = workspaceMgr.create(ArrayType.ACTIVATION_GRAD, input.dataType(), input.shape(), 'c');
+        return new Pair<>(gradient, epsOut);
+    }
+
+    @Override
+    public boolean isPretrainLayer() {
+        return false;
+    }
+
+    @Override
+    public boolean hasBias() {
+        return true;
+    }
+
+    @Override
+    public Layer.Type type() {
+        return Layer.Type.FEED_FORWARD;
+    }
+
+    @Override
+    public void clearNoiseWeightParams() {
+        // no weight noise
+    }
+}

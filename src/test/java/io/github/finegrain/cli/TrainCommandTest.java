@@ -1,0 +1,134 @@
+package io.github.finegrain.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.finegrain.data.TaskIndex;
+import io.github.finegrain.io.ModelBundle;
+import io.github.finegrain.train.TrainedModel;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code finegrain train}: exit codes, files and the data section of metrics.json. */
+class TrainCommandTest {
+
+    @TempDir
+    Path dir;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        CommandLine cl = FinegrainCli.commandLine();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        return cl.execute(args);
+    }
+
+    @Test
+    void trainsOnASliceAndWritesModelAndMetrics() throws IOException {
+        Path runDir = dir.resolve("run");
+        int code = run("train", "--schedule", "single", "--run-dir", runDir.toString(), "--max-train-examples", "2000",
+                "--epochs", "2");
+
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(runDir.resolve("model.zip")).isRegularFile();
+        assertThat(runDir.resolve("metrics.json")).isRegularFile();
+        assertThat(out.toString()).startsWith("Data (bundled cle-starters-2015-16):")
+                .contains("Wrote " + runDir.resolve("model.zip"));
+
+        JsonNode m = new ObjectMapper().readTree(runDir.resolve("metrics.json").toFile());
+        // frames, ball-handler frames, examples, shot attempts, positives: the whole split, as measured
+        int[][] expected = {{22016, 18483, 9908, 259, 1251}, {10602, 8895, 4860, 137, 689},
+            {13060, 11093, 5918, 167, 822}};
+        String[] splits = {"train", "val", "test"};
+        for (int s = 0; s < 3; s++) {
+            JsonNode d = m.path("data").path(splits[s]);
+            assertThat(new int[] {d.path("frames").asInt(-1), d.path("ballHandlerFrames").asInt(-1),
+                d.path("examples").asInt(-1), d.path("shotAttempts").asInt(-1), d.path("positives").asInt(-1)})
+                    .as(splits[s]).containsExactly(expected[s]);
+            assertThat(d.path("nameAlignment").path("contradictions").asInt(-1)).isEqualTo(s == 2 ? 0 : 1);
+        }
+        assertThat(m.path("data").path("test").path("shotAttemptsPerGame")).hasSize(5);
+
+        double auc = m.path("test").path("rocAuc").asDouble(Double.NaN);
+        assertThat(auc).isGreaterThan(0.5).isLessThanOrEqualTo(1.0);
+        assertThat(m.path("test").path("examples").asInt()).isEqualTo(5918);
+        assertThat(m.path("test").path("positives").asInt()).isEqualTo(822);
+        assertThat(m.path("baseline").path("test").path("rocAuc").asDouble()).isGreaterThan(0.5);
+        assertThat(m.path("baseline").path("slopePerFoot").asDouble()).isNegative(); // closer = more shots
+        assertThat(m.path("epochs").size()).isBetween(1, 2);
+        double fallback = m.path("testFallbackShare").asDouble(-1);
+        assertThat(fallback).isBetween(0.0, 1.0);
+
+        TrainedModel model = ModelBundle.load(runDir.resolve("model.zip"));
+        assertThat(model.tasks().size()).isEqualTo(m.path("tasks").asInt());
+        assertThat(model.tasks().keys().get(0)).isEqualTo(TaskIndex.LEAGUE);
+        assertThat(model.spec().court().label()).isEqualTo("8x10");
+        assertThat(model.spec().defenderBox().label()).isEqualTo("6x6");
+    }
+
+    @Test
+    void multiresRunWritesTraceAndStagesAndCannotResumeAFinishedRun() throws IOException {
+        Path runDir = dir.resolve("mr");
+        int code = run("train", "--run-dir", runDir.toString(), "--max-train-examples", "2000", "--criterion",
+                "steps", "--max-steps-per-stage", "8", "--batch", "512");
+        assertThat(code).as(err.toString()).isZero();
+        JsonNode m = new ObjectMapper().readTree(runDir.resolve("metrics.json").toFile());
+        assertThat(m.path("stages")).hasSize(6);
+        assertThat(m.path("stages").get(3).path("kind").asText()).isEqualTo("cp");
+        assertThat(m.path("stages").get(3).path("handOffFit").asDouble()).isBetween(0.0, 1.0);
+        assertThat(m.path("stages").get(5).path("court").asText()).isEqualTo("40x50");
+        java.util.List<String> trace = Files.readAllLines(runDir.resolve("trace.csv"));
+        assertThat(trace).hasSize(1 + 6 * 8);
+        assertThat(trace.get(0)).startsWith("seconds,iteration,epoch,stage,kind,court,defender,minibatchLoss");
+        assertThat(trace.stream().filter(l -> l.endsWith(",hand-off"))).hasSize(1);
+        assertThat(trace.stream().filter(l -> l.endsWith(",fine-grain"))).hasSize(4);
+        TrainedModel model = ModelBundle.load(runDir.resolve("model.zip"));
+        assertThat(model.layerConf().kind()).isEqualTo("cp");
+        assertThat(ModelBundle.readManifest(runDir.resolve("model.zip")).stages()).hasSize(6);
+
+        int again = run("train", "--resume", runDir.toString(), "--max-train-examples", "2000");
+        assertThat(again).isEqualTo(FinegrainCli.EXIT_BAD_INPUT);
+        assertThat(err.toString()).contains("the run already finished");
+    }
+
+    @Test
+    void badGridIsAUsageError() {
+        int code = run("train", "--run-dir", dir.resolve("run").toString(), "--court", "0x5");
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains("grid dimensions must be positive, found '0x5'")
+                .contains("finegrain train --help");
+        assertThat(dir.resolve("run")).doesNotExist();
+    }
+
+    @Test
+    void unknownOptimizerIsAUsageError() {
+        int code = run("train", "--run-dir", dir.resolve("run").toString(), "--optimizer", "foo");
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains("optimizer must be adam or sgd, found 'foo'");
+    }
+
+    @Test
+    void nonNumericValueIsAUsageError() {
+        int code = run("train", "--run-dir", dir.resolve("run").toString(), "--epochs", "many");
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains("--epochs").contains("many");
+    }
+
+    @Test
+    void emptyDataDirectoryIsBadInputNamingTheFile() throws IOException {
+        Path empty = Files.createDirectory(dir.resolve("empty"));
+        int code = run("train", "--run-dir", dir.resolve("run").toString(), "--data", empty.toString());
+        assertThat(code).isEqualTo(FinegrainCli.EXIT_BAD_INPUT);
+        assertThat(err.toString().strip()).isEqualTo("error: bad input: "
+                + empty.resolve("player_coords_train__with_5_games.npy"));
+    }
+}
