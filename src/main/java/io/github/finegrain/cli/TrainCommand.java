@@ -3,7 +3,9 @@ package io.github.finegrain.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.github.finegrain.data.BundledData;
+import io.github.finegrain.data.DataFormatException;
 import io.github.finegrain.data.ExampleBuilder;
+import io.github.finegrain.data.ExampleFile;
 import io.github.finegrain.data.ExampleSet;
 import io.github.finegrain.data.Split;
 import io.github.finegrain.data.SplitSummary;
@@ -49,11 +51,14 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code finegrain train}: trains the full-rank spatial model on the bundled real data (or a directory in the same
- * layout), evaluates it and the distance baseline on the validation and test games, and writes
- * {@code model.zip} and {@code metrics.json} to the run directory.
+ * layout, or with {@code --examples} an example file of {@code import-sportvu}, whose games carry their split),
+ * evaluates it and the distance baseline on the validation and test games, and writes {@code model.zip} and
+ * {@code metrics.json} to the run directory. Player task keys map through the model's task map; players unseen in
+ * training (or below {@code --min-task-examples}) are scored on the league task.
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = "Train a spatial model on the bundled real NBA tracking data and evaluate it on the test games.")
+        description = "Train a spatial model on the bundled real NBA tracking data (or on an example file of "
+                + "import-sportvu with --examples) and evaluate it on the test games.")
 public final class TrainCommand implements Callable<Integer> {
     private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
@@ -65,6 +70,11 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--data", paramLabel = "DIR",
             description = "Directory in the bundled data's layout (default: the data bundled in the jar).")
     Path data;
+
+    @Option(names = "--examples", paramLabel = "FILE",
+            description = "Train on an example file written by import-sportvu instead of the bundled data: train, "
+                    + "val and test are the file's games of each split (its split by game).")
+    Path examplesFile;
 
     @Option(names = "--run-dir", paramLabel = "DIR", description = "Output directory (default: runs/<timestamp>).")
     Path runDir;
@@ -281,6 +291,9 @@ public final class TrainCommand implements Callable<Integer> {
 
     /** Fails fast on bad option values, before any data is read or any file written. */
     private void validateOptions() {
+        if (examplesFile != null && data != null) {
+            throw new IllegalArgumentException("--examples and --data exclude each other");
+        }
         if (!List.of("multires", "fixed", "single").contains(schedule)) {
             throw new IllegalArgumentException("--schedule must be multires, fixed or single, found '" + schedule + "'");
         }
@@ -302,6 +315,10 @@ public final class TrainCommand implements Callable<Integer> {
 
     private Map<Split, ExampleSet> loadExamples(PrintWriter out, Map<String, Object> dataJson) throws IOException {
         Map<Split, ExampleSet> examples = new EnumMap<>(Split.class);
+        if (examplesFile != null) {
+            loadExampleFile(out, examples, dataJson);
+            return examples;
+        }
         out.println("Data (" + (data == null ? "bundled cle-starters-2015-16" : data) + "):");
         out.printf("  %-5s %7s %9s %8s %6s %8s %9s %6s  %s%n", "split", "frames", "bhFrames", "examples", "shots",
                 "shots/min", "positives", "rate", "shots per game");
@@ -336,6 +353,40 @@ public final class TrainCommand implements Callable<Integer> {
             dataJson.put(s.key(), sj);
         }
         return examples;
+    }
+
+    /** An example file of import-sportvu: its games of each split; checked completely (checksum included). */
+    private void loadExampleFile(PrintWriter out, Map<Split, ExampleSet> examples, Map<String, Object> dataJson)
+            throws IOException {
+        ExampleFile file = ExampleFile.open(examplesFile);
+        file.verifyChecksum();
+        out.println("Data (" + examplesFile + ", " + file.games().size() + " games, " + file.tasks().size()
+                + " players):");
+        out.printf("  %-5s %6s %9s %9s %6s%n", "split", "games", "examples", "positives", "rate");
+        dataJson.put("examples", examplesFile.toString());
+        dataJson.put("exampleFileMetadata", new ObjectMapper().readValue(file.metadata(), MAP));
+        for (Split s : Split.values()) {
+            ExampleSet ex = file.read(s);
+            List<String> games = file.games().stream().filter(g -> g.split() == s).map(ExampleFile.Game::gameId)
+                    .toList();
+            if (ex.size() == 0) {
+                throw new DataFormatException(examplesFile + ": the " + s.key() + " split has no examples ("
+                        + games.size() + " games); import more games or change the split");
+            }
+            Map<String, Object> sj = new LinkedHashMap<>();
+            if (s == Split.TRAIN && maxTrainExamples != null && maxTrainExamples < ex.size()) {
+                ex = ex.subset(IntStream.range(0, maxTrainExamples).toArray());
+                sj.put("usedExamples", ex.size());
+            }
+            examples.put(s, ex);
+            out.printf("  %-5s %6d %9d %9d %6.3f%n", s.key(), games.size(), ex.size(), ex.positives(),
+                    (double) ex.positives() / ex.size());
+            sj.put("games", games);
+            sj.put("examples", ex.size());
+            sj.put("positives", ex.positives());
+            sj.put("positiveRate", (double) ex.positives() / ex.size());
+            dataJson.put(s.key(), sj);
+        }
     }
 
     private TrainingOptions singleOptions() {

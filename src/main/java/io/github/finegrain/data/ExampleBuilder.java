@@ -162,35 +162,15 @@ public final class ExampleBuilder {
      * @param attacksLeft whether the handler's team attacks the left basket
      */
     static double[] encode(TrackingSplit t, int f, int j, boolean attacksLeft) {
-        double bx = norm(t.playerX(f, j), attacksLeft, Court.LENGTH);
-        double by = norm(t.playerY(f, j), attacksLeft, Court.WIDTH);
-        if (!(bx >= 0 && bx < ZONE_X && by >= 0 && by < ZONE_Y)) {
-            return null;
+        int first = j < TrackingSplit.TEAM_SIZE ? TrackingSplit.TEAM_SIZE : 0;
+        double[] dx = new double[TrackingSplit.TEAM_SIZE];
+        double[] dy = new double[TrackingSplit.TEAM_SIZE];
+        for (int k = 0; k < TrackingSplit.TEAM_SIZE; k++) {
+            dx[k] = t.playerX(f, first + k);
+            dy[k] = t.playerY(f, first + k);
         }
         double[] row = new double[ExampleSet.FEATURES];
-        row[0] = bx;
-        row[1] = by;
-        double ux = Court.LEFT_BASKET_X - bx;
-        double uy = Court.BASKET_Y - by;
-        double len = Math.hypot(ux, uy);
-        if (len < 1e-9) {
-            ux = -1;
-            uy = 0;
-        } else {
-            ux /= len;
-            uy /= len;
-        }
-        int first = j < TrackingSplit.TEAM_SIZE ? TrackingSplit.TEAM_SIZE : 0;
-        for (int k = 0; k < TrackingSplit.TEAM_SIZE; k++) {
-            double dx = norm(t.playerX(f, first + k), attacksLeft, Court.LENGTH) - bx;
-            double dy = norm(t.playerY(f, first + k), attacksLeft, Court.WIDTH) - by;
-            row[2 + 2 * k] = dx * uy - dy * ux; // lateral: to the handler's right when facing the basket
-            row[3 + 2 * k] = dx * ux + dy * uy; // toward the basket
-        }
-        return row;
-    }
-
-    private static double norm(double v, boolean attacksLeft, double extent) {
-        return attacksLeft ? v : extent - v;
+        return FrameGeometry.encode(t.playerX(f, j), t.playerY(f, j), dx, dy, TrackingSplit.TEAM_SIZE, attacksLeft,
+                row, 0) ? row : null;
     }
 }

@@ -52,19 +52,13 @@ public final class ShotDetector {
 
     /** Ball handler of frame f: column 0-9, or -1. */
     public static int ballHandler(TrackingSplit t, int f) {
-        if (!(t.ballZ(f) < Court.RIM_HEIGHT)) {
-            return -1;
-        }
-        int best = -1;
-        double bestD = HANDLER_FEET;
+        double[] x = new double[10];
+        double[] y = new double[10];
         for (int j = 0; j < 10; j++) {
-            double d = Math.hypot(t.playerX(f, j) - t.ballX(f), t.playerY(f, j) - t.ballY(f));
-            if (d <= bestD) {
-                bestD = d;
-                best = j;
-            }
+            x[j] = t.playerX(f, j);
+            y[j] = t.playerY(f, j);
         }
-        return best;
+        return FrameGeometry.ballHandler(t.ballX(f), t.ballY(f), t.ballZ(f), x, y, 10);
     }
 
     /**

@@ -48,6 +48,17 @@ public final class TaskIndex {
         for (String k : examples.taskKeys()) {
             counts.merge(k, 1, Integer::sum);
         }
+        return fromCounts(counts, minExamples);
+    }
+
+    /**
+     * The league task followed by the sorted keys whose training-example count is at least {@code minExamples}
+     * (the same map as {@link #fromTraining(ExampleSet, int)} for those counts; e.g. from
+     * {@link ExampleFile#taskCounts(Split)} without loading the rows).
+     *
+     * @param counts task key → number of training examples (not modified)
+     */
+    public static TaskIndex fromCounts(Map<String, Integer> counts, int minExamples) {
         List<String> keys = new ArrayList<>();
         keys.add(LEAGUE);
         for (String k : new TreeSet<>(counts.keySet())) {
