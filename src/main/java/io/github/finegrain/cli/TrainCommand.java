@@ -228,12 +228,10 @@ public final class TrainCommand implements Callable<Integer> {
                     options = multiResolutionOptions(tasks);
                     MAPPER.writeValue(optionsFile.toFile(), options);
                 }
-                out.printf("Training %s schedule, criterion %s (delta %s), rank %d:%n", schedule,
-                        options.criterion().cliName(), delta, rank);
-                for (StageSpec st : options.ladder()) {
-                    out.println("  stage " + st.label());
-                }
-                MultiResolutionTrainer trainer = new MultiResolutionTrainer(options, new DefaultStageTransition());
+                out.printf("Training %s schedule, criterion %s (delta %s), rank %d, %d stages:%n", schedule,
+                        options.criterion().cliName(), delta, rank, options.ladder().size());
+                MultiResolutionTrainer trainer = new MultiResolutionTrainer(options, new DefaultStageTransition())
+                        .withProgress(new StageProgressBar(out));
                 Path checkpoint = dir.resolve("checkpoint");
                 MultiResolutionTrainer.Result result = resume != null ? trainer.resume(train, val, checkpoint)
                         : trainer.fit(train, val, checkpoint, Integer.MAX_VALUE);

@@ -33,8 +33,35 @@ public final class MultiResolutionTrainer {
     public record Result(TrainedModel model, List<StageRecord> stages, List<TraceRow> trace, double seconds) {
     }
 
+    /** Progress callbacks for user interfaces (progress bars); called on the training thread. */
+    public interface Progress {
+        /** A stage begins; it ends after at most {@code maxSteps} minibatches. */
+        void stageStarted(int stage, StageSpec spec, int maxSteps);
+
+        /** One minibatch of the current stage is done. */
+        void step(int stage, int step, double minibatchLoss);
+
+        /** The current stage ended. */
+        void stageEnded(StageRecord record);
+    }
+
+    private static final Progress SILENT = new Progress() {
+        @Override
+        public void stageStarted(int stage, StageSpec spec, int maxSteps) {
+        }
+
+        @Override
+        public void step(int stage, int step, double minibatchLoss) {
+        }
+
+        @Override
+        public void stageEnded(StageRecord record) {
+        }
+    };
+
     private final MultiResolutionOptions options;
     private final StageTransition transition;
+    private Progress progress = SILENT;
 
     /**
      * @param options    the schedule and hyperparameters
@@ -43,6 +70,12 @@ public final class MultiResolutionTrainer {
     public MultiResolutionTrainer(MultiResolutionOptions options, StageTransition transition) {
         this.options = options;
         this.transition = transition;
+    }
+
+    /** Reports progress to {@code p} from now on (null: silent). */
+    public MultiResolutionTrainer withProgress(Progress p) {
+        this.progress = p == null ? SILENT : p;
+        return this;
     }
 
     /** Trains on {@code train}, validating on {@code validation}, without checkpoints. */
@@ -183,6 +216,7 @@ public final class MultiResolutionTrainer {
             net.setListeners(listener);
             listener.reset();
             FineGrainRule rule = FineGrainRules.create(options.criterion(), options.rules());
+            progress.stageStarted(s, stage, options.maxStepsPerStage());
             INDArray best = net.params().dup();
             double startLoss = validationLogLoss(net, setup.val, setup.valLabels);
             double bestLoss = startLoss;
@@ -194,6 +228,7 @@ public final class MultiResolutionTrainer {
                 step++;
                 iteration++;
                 EntropyReading reading = listener.lastReading();
+                progress.step(s, step, reading.minibatchLoss());
                 double vl = Double.NaN;
                 if (step % options.validationEvery() == 0) {
                     vl = validationLogLoss(net, setup.val, setup.valLabels);
@@ -231,6 +266,7 @@ public final class MultiResolutionTrainer {
             stages.add(new StageRecord(s, stage.kind().label(), stage.court().label(), stage.defenderBox().label(),
                     step, (now - stageStart) / 1e9, endReason, startLoss, bestLoss, "best-validation@" + bestStep,
                     handOffFit));
+            progress.stageEnded(stages.get(stages.size() - 1));
             LOG.info("stage {} ({}) ended after {} minibatches: {}; best validation log loss {} at step {}", s,
                     stage.label(), step, endReason, String.format("%.5f", bestLoss), bestStep);
             handOffFit = Double.NaN;
