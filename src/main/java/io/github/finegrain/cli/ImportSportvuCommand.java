@@ -87,7 +87,23 @@ public final class ImportSportvuCommand implements Callable<Integer> {
         }
         SportvuImport.Options options = new SportvuImport.Options(playByPlay, rateHz, rule, skipBadGames);
         Path rep = report != null ? report : out.resolveSibling(out.getFileName() + ".report.json");
-        SportvuImport.Result r = SportvuImport.run(inputs, out, rep, options);
+        SportvuImport.Result r;
+        if (System.console() != null) {
+            try (me.tongfei.progressbar.ProgressBar bar = new me.tongfei.progressbar.ProgressBarBuilder()
+                    .setTaskName("import").setInitialMax(1).setStyle(me.tongfei.progressbar.ProgressBarStyle.ASCII)
+                    .build()) {
+                r = SportvuImport.run(inputs, out, rep, options, (done, total, file) -> {
+                    bar.maxHint(total);
+                    bar.stepTo(done);
+                    bar.setExtraMessage(" " + file.getFileName());
+                });
+            }
+        } else {
+            r = SportvuImport.run(inputs, out, rep, options, (done, total, file) -> {
+                o.printf(Locale.ROOT, "  game file %d/%d done: %s%n", done, total, file.getFileName());
+                o.flush();
+            });
+        }
         print(o, r, rep);
         return 0;
     }

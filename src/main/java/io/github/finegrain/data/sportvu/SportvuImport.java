@@ -118,6 +118,24 @@ public final class SportvuImport {
      * @throws DataFormatException on bad input (see the class policy); nothing is written then
      */
     public static Result run(List<Path> inputs, Path out, Path report, Options o) throws IOException {
+        return run(inputs, out, report, o, (done, total, file) -> {
+        });
+    }
+
+    /** Called after each game file (for progress bars). */
+    @FunctionalInterface
+    public interface Progress {
+        /**
+         * @param done  game files finished so far
+         * @param total game files to import
+         * @param file  the file just finished
+         */
+        void gameDone(int done, int total, Path file);
+    }
+
+    /** {@link #run(List, Path, Path, Options)} reporting progress after each game file. */
+    public static Result run(List<Path> inputs, Path out, Path report, Options o, Progress progress)
+            throws IOException {
         long t0 = System.nanoTime();
         if (inputs.isEmpty()) {
             throw new IllegalArgumentException("no input game files or directories");
@@ -140,73 +158,78 @@ public final class SportvuImport {
         long positives = 0;
         Map<String, Object> rep = new LinkedHashMap<>();
         try (ExampleFile.Writer w = new ExampleFile.Writer(out)) {
+            int done = 0;
             for (GameFile gf : files) {
-                long mark = w.rows();
-                int taskMark = taskPlayers.size();
-                Tally gameTally = new Tally();
-                long g0 = System.nanoTime();
-                int gameIndex = games.size();
-                Map<Integer, Integer> perTask = new HashMap<>();
-                GameImporter[] holder = new GameImporter[1];
                 try {
-                    SportvuReader.Stats stats = gf.read((in, source) -> {
-                        GameImporter gi = new GameImporter(source, o.playByPlayDir(), o.rateHz(),
-                                (player, period, clock, moment, positive, features) -> {
-                                    Integer t = taskOf.get(player);
-                                    if (t == null) {
-                                        t = taskPlayers.size();
-                                        taskOf.put(player, t);
-                                        taskPlayers.add(player);
-                                        taskNames.add(holder[0].names().getOrDefault(player, ""));
-                                    }
-                                    perTask.merge(t, 1, Integer::sum);
-                                    w.row(gameIndex, t, moment, clock, period, positive, features);
-                                }, gameTally);
-                        holder[0] = gi;
-                        SportvuReader.Stats s = SportvuReader.read(in, source, gi, gameTally);
-                        gi.finish();
-                        return s;
-                    });
-                    GameImporter gi = holder[0];
-                    String other = seen.putIfAbsent(stats.gameId(), gf.path().toString());
-                    if (other != null) {
-                        throw new DataFormatException(gf.path() + ": game " + stats.gameId() + " was already read from "
-                                + other);
+                    long mark = w.rows();
+                    int taskMark = taskPlayers.size();
+                    Tally gameTally = new Tally();
+                    long g0 = System.nanoTime();
+                    int gameIndex = games.size();
+                    Map<Integer, Integer> perTask = new HashMap<>();
+                    GameImporter[] holder = new GameImporter[1];
+                    try {
+                        SportvuReader.Stats stats = gf.read((in, source) -> {
+                            GameImporter gi = new GameImporter(source, o.playByPlayDir(), o.rateHz(),
+                                    (player, period, clock, moment, positive, features) -> {
+                                        Integer t = taskOf.get(player);
+                                        if (t == null) {
+                                            t = taskPlayers.size();
+                                            taskOf.put(player, t);
+                                            taskPlayers.add(player);
+                                            taskNames.add(holder[0].names().getOrDefault(player, ""));
+                                        }
+                                        perTask.merge(t, 1, Integer::sum);
+                                        w.row(gameIndex, t, moment, clock, period, positive, features);
+                                    }, gameTally);
+                            holder[0] = gi;
+                            SportvuReader.Stats s = SportvuReader.read(in, source, gi, gameTally);
+                            gi.finish();
+                            return s;
+                        });
+                        GameImporter gi = holder[0];
+                        String other = seen.putIfAbsent(stats.gameId(), gf.path().toString());
+                        if (other != null) {
+                            throw new DataFormatException(gf.path() + ": game " + stats.gameId() + " was already read from "
+                                    + other);
+                        }
+                        jsonBytes += stats.bytes();
+                        double secs = (System.nanoTime() - g0) / 1e9;
+                        Map<String, Object> gr = gameReport(gf, stats, gi, secs, gameTally);
+                        if (gf.archiveName() != null && !Boolean.TRUE.equals(gr.get("archiveNameMatchesContent"))) {
+                            gameTally.add(NOTE_NAME_MISMATCH, gf.path() + ": name says " + gf.archiveName()
+                                    + ", content says " + stats.gameDate() + " " + gr.get("visitor") + " at "
+                                    + gr.get("home"));
+                        }
+                        if (stats.momentsKept() == 0) {
+                            gameTally.add(SKIP_NO_MOMENTS, gf.path() + " (game " + stats.gameId() + ", " + stats.events()
+                                    + " events, " + stats.momentsRead() + " moments)");
+                            withoutMoments.add(gr);
+                        } else {
+                            games.add(new PendingGame(stats.gameId(), stats.gameDate(), gi.home().abbreviation(),
+                                    gi.visitor().abbreviation(), gf.path().getFileName().toString(), mark,
+                                    (int) (w.rows() - mark), (int) gi.positives(), perTask, gr));
+                            positives += gi.positives();
+                        }
+                        gameReports.add(gr);
+                        tally.addAll(gameTally);
+                    } catch (DataFormatException e) {
+                        if (!o.skipBadGames()) {
+                            throw e;
+                        }
+                        w.truncate(mark);
+                        for (int i = taskPlayers.size() - 1; i >= taskMark; i--) {
+                            taskOf.remove(taskPlayers.remove(i));
+                            taskNames.remove(i);
+                        }
+                        tally.add(SKIP_BAD_GAME, e.getMessage());
+                        Map<String, Object> f = new LinkedHashMap<>();
+                        f.put("file", gf.path().toString());
+                        f.put("error", e.getMessage());
+                        failed.add(f);
                     }
-                    jsonBytes += stats.bytes();
-                    double secs = (System.nanoTime() - g0) / 1e9;
-                    Map<String, Object> gr = gameReport(gf, stats, gi, secs, gameTally);
-                    if (gf.archiveName() != null && !Boolean.TRUE.equals(gr.get("archiveNameMatchesContent"))) {
-                        gameTally.add(NOTE_NAME_MISMATCH, gf.path() + ": name says " + gf.archiveName()
-                                + ", content says " + stats.gameDate() + " " + gr.get("visitor") + " at "
-                                + gr.get("home"));
-                    }
-                    if (stats.momentsKept() == 0) {
-                        gameTally.add(SKIP_NO_MOMENTS, gf.path() + " (game " + stats.gameId() + ", " + stats.events()
-                                + " events, " + stats.momentsRead() + " moments)");
-                        withoutMoments.add(gr);
-                    } else {
-                        games.add(new PendingGame(stats.gameId(), stats.gameDate(), gi.home().abbreviation(),
-                                gi.visitor().abbreviation(), gf.path().getFileName().toString(), mark,
-                                (int) (w.rows() - mark), (int) gi.positives(), perTask, gr));
-                        positives += gi.positives();
-                    }
-                    gameReports.add(gr);
-                    tally.addAll(gameTally);
-                } catch (DataFormatException e) {
-                    if (!o.skipBadGames()) {
-                        throw e;
-                    }
-                    w.truncate(mark);
-                    for (int i = taskPlayers.size() - 1; i >= taskMark; i--) {
-                        taskOf.remove(taskPlayers.remove(i));
-                        taskNames.remove(i);
-                    }
-                    tally.add(SKIP_BAD_GAME, e.getMessage());
-                    Map<String, Object> f = new LinkedHashMap<>();
-                    f.put("file", gf.path().toString());
-                    f.put("error", e.getMessage());
-                    failed.add(f);
+                } finally {
+                    progress.gameDone(++done, files.size(), gf.path());
                 }
             }
             rows = w.rows();
