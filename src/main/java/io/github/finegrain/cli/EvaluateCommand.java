@@ -41,6 +41,13 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        CliFiles.inputFile(model, "a model bundle (.zip)");
+        if (data != null) {
+            CliFiles.inputFolder(data, "a folder in the bundled data's layout");
+        }
+        if (out != null) {
+            CliFiles.outputFile(out, "the metrics JSON");
+        }
         TrainedModel m = ModelBundle.load(model);
         ExampleSet val = ExampleBuilder.build(data == null ? BundledData.load(Split.VAL)
                 : BundledData.load(data, Split.VAL)).examples();

@@ -86,6 +86,10 @@ public final class FactorizeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(cl, e.getMessage(), e);
         }
+        CliFiles.inputFile(tensor, "a 3-way .npy tensor");
+        if (Files.exists(out) && !Files.isDirectory(out)) {
+            throw new io.github.finegrain.data.DataFormatException(out + ": is a file; expected a folder for the factors");
+        }
         Tensor3 x = readTensor(tensor);
         try {
             CpAls.checkRank(x.dim(0), x.dim(1), x.dim(2), rank);

@@ -43,6 +43,8 @@ public final class PlotCommand implements Callable<Integer> {
         if (components < 1) {
             throw new IllegalArgumentException("--components must be >= 1, found " + components);
         }
+        CliFiles.inputFile(model, "a model bundle (.zip)");
+        CliFiles.outputFolder(out, "the pictures and report.html");
         TrainedModel m = ModelBundle.load(model);
         Path runDir = model.toAbsolutePath().getParent();
         Path report = writeReport(m, runDir.resolve("trace.csv"), runDir.resolve("metrics.json"), out, components);
@@ -86,7 +88,7 @@ public final class PlotCommand implements Callable<Integer> {
                 for (String f : List.of("index", "kind", "court", "defender", "iterations", "seconds", "endReason",
                         "startValidationLoss", "bestValidationLoss", "handOffFit")) {
                     JsonNode v = st.path(f);
-                    row.put(f, v.isNumber() ? (Object) v.asDouble() : v.asText());
+                    row.put(f, v.isNumber() ? (Object) v.asDouble() : "NaN".equals(v.asText()) ? "-" : v.asText());
                 }
                 stages.add(row);
             }

@@ -1,6 +1,7 @@
 package io.github.finegrain.cli;
 
 import io.github.finegrain.data.DataFormatException;
+import io.github.finegrain.grid.GridSpec;
 import io.github.finegrain.io.ModelBundle;
 import io.github.finegrain.model.InputRow;
 import io.github.finegrain.train.TrainedModel;
@@ -46,13 +47,25 @@ public final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        CliFiles.inputFile(model, "a model bundle (.zip)");
+        if (output != null) {
+            CliFiles.outputFile(output, "the predictions");
+        }
+        List<String> lines = "-".equals(input.toString())
+                ? new java.io.BufferedReader(new java.io.InputStreamReader(System.in, StandardCharsets.UTF_8)).lines()
+                        .toList()
+                : Files.readAllLines(CliFiles.inputFile(input, "the CSV of rows to score"), StandardCharsets.UTF_8);
+        if (!lines.isEmpty() && lines.get(0).startsWith("\uFEFF")) {
+            lines = new ArrayList<>(lines);
+            lines.set(0, lines.get(0).substring(1)); // a UTF-8 byte-order mark
+        }
         TrainedModel m = ModelBundle.load(model);
-        List<String> lines = Files.readAllLines(input, StandardCharsets.UTF_8);
         if (lines.isEmpty() || !lines.get(0).replace(" ", "").equalsIgnoreCase(HEADER)) {
             throw new DataFormatException(input + " line 1: expected the header '" + HEADER + "', found '"
                     + (lines.isEmpty() ? "" : lines.get(0)) + "'");
         }
         List<double[]> rows = new ArrayList<>();
+        java.util.Set<String> unknown = new java.util.TreeSet<>();
         List<String> raw = new ArrayList<>();
         for (int i = 1; i < lines.size(); i++) {
             String line = lines.get(i);
@@ -78,8 +91,21 @@ public final class PredictCommand implements Callable<Integer> {
                             + "a finite number of feet");
                 }
             }
+            if (!(r[1] >= 0 && r[1] < GridSpec.COURT_EXTENT_X && r[2] >= 0 && r[2] < GridSpec.COURT_EXTENT_Y)) {
+                throw new DataFormatException(input + " line " + (i + 1) + ": the ball handler at (" + r[1] + ", "
+                        + r[2] + ") ft is outside the 40 x 50 ft offensive zone the model covers (x in [0, 40) "
+                        + "from the baseline, y in [0, 50))");
+            }
+            if (m.tasks().indexOf(p[0].trim()) < 0) {
+                unknown.add(p[0].trim());
+            }
             rows.add(r);
             raw.add(line);
+        }
+        if (!unknown.isEmpty()) {
+            spec.commandLine().getErr().println("note: " + unknown.size() + " player(s) have no task in this model "
+                    + "and were scored on the league task (names must match the model's task list exactly): "
+                    + String.join(", ", unknown.stream().limit(10).toList()) + (unknown.size() > 10 ? ", ..." : ""));
         }
         double[] p = rows.isEmpty() ? new double[0]
                 : m.predictRows(Nd4j.createFromArray(rows.toArray(new double[0][]))

@@ -186,9 +186,19 @@ public final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--resume works with --schedule multires or fixed");
         }
         validateOptions();
+        if (data != null) {
+            CliFiles.inputFolder(data, "a folder in the bundled data's layout");
+        }
+        if (resume != null) {
+            CliFiles.inputFolder(resume, "the run folder to resume");
+        }
+        if ((court != null || defender != null) && schedule.equals("multires")) {
+            spec.commandLine().getErr().println("note: --court/--defender apply to --schedule fixed or single; the "
+                    + "multires schedule uses its ladder (see --handoff)");
+        }
         Path dir = resume != null ? resume : runDir != null ? runDir
                 : Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        Files.createDirectories(dir);
+        CliFiles.outputFolder(dir, "the run's files");
         Map<String, Object> dataJson = new LinkedHashMap<>();
         Map<Split, ExampleSet> examples = loadExamples(out, dataJson);
         ExampleSet train = examples.get(Split.TRAIN);
@@ -226,6 +236,7 @@ public final class TrainCommand implements Callable<Integer> {
                     options = MAPPER.readValue(optionsFile.toFile(), MultiResolutionOptions.class);
                 } else {
                     options = multiResolutionOptions(tasks);
+                    checkRankFits(options, tasks);
                     MAPPER.writeValue(optionsFile.toFile(), options);
                 }
                 out.printf("Training %s schedule, criterion %s (delta %s), rank %d, %d stages:%n", schedule,
@@ -236,7 +247,7 @@ public final class TrainCommand implements Callable<Integer> {
                 MultiResolutionTrainer.Result result = resume != null ? trainer.resume(train, val, checkpoint)
                         : trainer.fit(train, val, checkpoint, Integer.MAX_VALUE);
                 for (StageRecord r : result.stages()) {
-                    out.printf("  stage %d %-9s %-6s / %-6s %5d minibatches %6.1f s  %-20s val %.5f -> %.5f%s%n",
+                    out.printf("  stage %d %-9s %-6s / %-6s %5d minibatches %6.1f s  %-20s validation log loss %.5f -> best %.5f%s%n",
                             r.index(), r.kind(), r.court(), r.defender(), r.iterations(), r.seconds(), r.endReason(),
                             r.startValidationLoss(), r.bestValidationLoss(), Double.isNaN(r.handOffFit()) ? ""
                                     : String.format("  (hand-off fit %.3f)", r.handOffFit()));
@@ -279,7 +290,7 @@ public final class TrainCommand implements Callable<Integer> {
                 + "seen in training, the rest below --min-task-examples)%n", test.size(), test.positives(),
                 100.0 * fallback / test.size(), 100.0 * unseen / test.size());
         printMetrics(out, "model", evaluation.test());
-        printMetrics(out, "baseline", base.test());
+        printMetrics(out, "distance-to-basket baseline", base.test());
         Path report = PlotCommand.writeReport(model, dir.resolve("trace.csv"), dir.resolve("metrics.json"),
                 dir.resolve("report"), 6);
         out.println("Wrote " + dir.resolve("model.zip") + ", " + dir.resolve("metrics.json")
@@ -356,7 +367,7 @@ public final class TrainCommand implements Callable<Integer> {
     /** An example file of import-sportvu: its games of each split; checked completely (checksum included). */
     private void loadExampleFile(PrintWriter out, Map<Split, ExampleSet> examples, Map<String, Object> dataJson)
             throws IOException {
-        ExampleFile file = ExampleFile.open(examplesFile);
+        ExampleFile file = ExampleFile.open(CliFiles.inputFile(examplesFile, "an example file written by import-sportvu"));
         file.verifyChecksum();
         out.println("Data (" + examplesFile + ", " + file.games().size() + " games, " + file.tasks().size()
                 + " players):");
@@ -415,6 +426,22 @@ public final class TrainCommand implements Callable<Integer> {
                 positiveWeight, seed, DataType.FLOAT, minTaskExamples, 10, maxStepsPerStage, maxMinutes);
     }
 
+    /** Fails before training when the CP rank cannot fit the hand-off tensor (CP-ALS's rank bound). */
+    static void checkRankFits(MultiResolutionOptions options, int tasks) {
+        for (int i = 1; i < options.ladder().size(); i++) {
+            StageSpec prev = options.ladder().get(i - 1);
+            if (options.ladder().get(i).kind() == StageSpec.Kind.CP && prev.kind() == StageSpec.Kind.FULL_RANK) {
+                long c = prev.court().cellCount();
+                long d = prev.defenderBox().cellCount() + 1L;
+                long bound = Math.min(Math.min((long) tasks * c, c * d), (long) tasks * d);
+                if (options.rank() > bound) {
+                    throw new IllegalArgumentException("--rank " + options.rank() + " is too large for the hand-off "
+                            + "tensor " + tasks + " x " + c + " x " + d + " (at most " + bound + ")");
+                }
+            }
+        }
+    }
+
     /** Index in the paper's grid ladder of the hand-off grid (--handoff RxC,RxC or auto with --memory-budget). */
     int handOffIndex(int tasks) {
         List<GridSpec[]> grids = MultiResolutionOptions.paperGrids();
@@ -450,7 +477,7 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     private static void printMetrics(PrintWriter out, String name, BinaryMetrics m) {
-        out.printf("  %-9s log loss %.4f  ROC AUC %.4f  AP %.4f  F1 %.4f (threshold %.3f from val)%n", name,
+        out.printf("  %-28s log loss %.4f  ROC AUC %.4f  AP %.4f  F1 %.4f (threshold %.3f from val)%n", name,
                 m.logLoss(), m.rocAuc(), m.averagePrecision(), m.f1(), m.threshold());
     }
 }

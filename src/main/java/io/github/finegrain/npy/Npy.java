@@ -200,7 +200,9 @@ public final class Npy {
     private static String group(Pattern p, String header, String source, String key) throws NpyFormatException {
         Matcher m = p.matcher(header);
         if (!m.find()) {
-            throw new NpyFormatException(source + ": .npy header has no readable '" + key + "' entry: " + header.trim());
+            String shown = printable(header.trim().getBytes(StandardCharsets.ISO_8859_1));
+            throw new NpyFormatException(source + ": .npy header has no readable '" + key + "' entry: "
+                    + (shown.length() > 120 ? shown.substring(0, 120) + "..." : shown) + " (corrupt header)");
         }
         return m.group(1);
     }

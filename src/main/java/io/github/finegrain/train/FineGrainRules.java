@@ -84,8 +84,12 @@ public final class FineGrainRules {
             if (!(delta >= 0)) {
                 throw new IllegalArgumentException("delta must be >= 0, found " + delta);
             }
-            if (minSteps < 0 || patience < 1 || maxSteps < 1 || stableWindows < 1) {
-                throw new IllegalArgumentException("minSteps >= 0, patience, maxSteps and stableWindows >= 1 required");
+            if (minSteps < 0) {
+                throw new IllegalArgumentException("min steps must be >= 0, found " + minSteps);
+            }
+            if (patience < 1 || maxSteps < 1 || stableWindows < 1) {
+                throw new IllegalArgumentException("patience, max steps and stable windows must be >= 1, found "
+                        + patience + ", " + maxSteps + ", " + stableWindows);
             }
             if (!(smoothing >= 0 && smoothing < 1)) {
                 throw new IllegalArgumentException("smoothing must be in [0, 1), found " + smoothing);

@@ -57,15 +57,32 @@ public record MultiResolutionOptions(List<StageSpec> ladder, int rank, FineGrain
         if (criterion == null || rules == null) {
             throw new IllegalArgumentException("a criterion and its parameters are required");
         }
-        if (window < 1 || batchSize < 1 || validationEvery < 1 || maxStepsPerStage < 1 || minTaskExamples < 1) {
-            throw new IllegalArgumentException("window, batch size, validation interval, max steps per stage and min "
-                    + "task examples must be >= 1");
-        }
+        atLeastOne("window (minibatches)", window);
+        atLeastOne("batch size", batchSize);
+        atLeastOne("validation interval (minibatches)", validationEvery);
+        atLeastOne("max steps per stage", maxStepsPerStage);
+        atLeastOne("min task examples", minTaskExamples);
         if (!"adam".equals(optimizer) && !"sgd".equals(optimizer)) {
             throw new IllegalArgumentException("optimizer must be adam or sgd, found '" + optimizer + "'");
         }
-        if (!(learningRate > 0) || !(cpLearningRate > 0) || !(l2 >= 0) || !(positiveWeight > 0) || !(maxMinutes > 0)) {
-            throw new IllegalArgumentException("learning rate, positive weight and max minutes must be > 0, l2 >= 0");
+        positive("learning rate", learningRate);
+        positive("CP learning rate", cpLearningRate);
+        positive("positive-class weight", positiveWeight);
+        positive("max minutes", maxMinutes);
+        if (!(l2 >= 0)) {
+            throw new IllegalArgumentException("l2 must be >= 0, found " + l2);
+        }
+    }
+
+    private static void atLeastOne(String name, int v) {
+        if (v < 1) {
+            throw new IllegalArgumentException(name + " must be >= 1, found " + v);
+        }
+    }
+
+    private static void positive(String name, double v) {
+        if (!(v > 0) || Double.isInfinite(v)) {
+            throw new IllegalArgumentException(name + " must be > 0 and finite, found " + v);
         }
     }
 

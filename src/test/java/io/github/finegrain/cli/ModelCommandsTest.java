@@ -76,6 +76,18 @@ class ModelCommandsTest {
     }
 
     @Test
+    void predictRejectsAPositionOutsideTheZoneAndNotesUnknownPlayers() throws Exception {
+        Path csv = dir.resolve("far.csv");
+        Files.writeString(csv, "\uFEFF" + PredictCommand.HEADER + "\nlebron james,10,10,,,,,,,,,,\nX,500,-80,,,,,,,,,,\n");
+        int code = run("predict", "--model", bundle().toString(), "--input", csv.toString());
+        assertThat(code).isEqualTo(FinegrainCli.EXIT_BAD_INPUT);
+        assertThat(err.toString()).contains("far.csv line 3: the ball handler at (500.0, -80.0) ft is outside");
+        Files.writeString(csv, PredictCommand.HEADER + "\nlebron james,10,10,,,,,,,,,,\n");
+        assertThat(run("predict", "--model", bundle().toString(), "--input", csv.toString())).isZero();
+        assertThat(err.toString()).contains("1 player(s) have no task in this model").contains("lebron james");
+    }
+
+    @Test
     void plotWritesHeatMapsAndAReport() throws Exception {
         Path out = dir.resolve("plots");
         int code = run("plot", "--model", bundle().toString(), "--out", out.toString(), "--components", "2");

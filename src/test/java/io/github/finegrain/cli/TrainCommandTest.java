@@ -117,6 +117,22 @@ class TrainCommandTest {
     }
 
     @Test
+    void runDirThatIsAFileIsBadInputNamingIt() throws IOException {
+        Path file = Files.writeString(dir.resolve("taken"), "x");
+        int code = run("train", "--run-dir", file.toString(), "--schedule", "single");
+        assertThat(code).isEqualTo(FinegrainCli.EXIT_BAD_INPUT);
+        assertThat(err.toString()).contains(file + ": is a file; expected a folder");
+    }
+
+    @Test
+    void rankTooLargeForTheHandOffFailsBeforeTraining() {
+        int code = run("train", "--run-dir", dir.resolve("run").toString(), "--rank", "100000");
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains("--rank 100000 is too large for the hand-off tensor");
+        assertThat(out.toString()).doesNotContain("stage 0");
+    }
+
+    @Test
     void nonNumericValueIsAUsageError() {
         int code = run("train", "--run-dir", dir.resolve("run").toString(), "--epochs", "many");
         assertThat(code).isEqualTo(2);
@@ -129,6 +145,6 @@ class TrainCommandTest {
         int code = run("train", "--run-dir", dir.resolve("run").toString(), "--data", empty.toString());
         assertThat(code).isEqualTo(FinegrainCli.EXIT_BAD_INPUT);
         assertThat(err.toString().strip()).isEqualTo("error: bad input: "
-                + empty.resolve("player_coords_train__with_5_games.npy"));
+                + empty.resolve("player_coords_train__with_5_games.npy") + ": no such file or folder");
     }
 }
