@@ -275,6 +275,39 @@ public final class Fig3Benchmark {
         return new DMatrixRMaj[] {new DMatrixRMaj(p.loadings()), b, c};
     }
 
+    /**
+     * Probabilities of the planted model itself for {@code examples} (the generator's formula with the true
+     * parameters): the oracle that bounds what any learned model can reach on this data.
+     */
+    public static double[] oracleProbabilities(PlantedData p, ExampleSet examples) {
+        int k = p.c0().length;
+        double[] out = new double[examples.size()];
+        for (int i = 0; i < out.length; i++) {
+            int player = Integer.parseInt(examples.taskKeys()[i].substring(1));
+            double x = examples.feature(i, 0);
+            double y = examples.feature(i, 1);
+            double z = p.bias();
+            for (int r = 0; r < k; r++) {
+                double[] bc = p.bumpsCourt()[r];
+                double b = bc[3] * Math.exp(-((x - bc[0]) * (x - bc[0]) + (y - bc[1]) * (y - bc[1]))
+                        / (2 * bc[2] * bc[2]));
+                double c = p.c0()[r];
+                double[] bb = p.bumpsBox()[r];
+                for (int d = 0; d < 5; d++) {
+                    double dx = examples.feature(i, 2 + 2 * d);
+                    double dy = examples.feature(i, 3 + 2 * d);
+                    if (dx >= -6 && dx < 6 && dy >= -2 && dy < 10) {
+                        c -= Math.exp(-((dx - bb[0]) * (dx - bb[0]) + (dy - bb[1]) * (dy - bb[1]))
+                                / (2 * bb[2] * bb[2]));
+                    }
+                }
+                z += p.loadings()[player][r] * b * c;
+            }
+            out[i] = 1 / (1 + Math.exp(-z));
+        }
+        return out;
+    }
+
     /** Writes a matrix as a 2-D float64 .npy file. */
     public static void writeMatrix(Path file, DMatrixRMaj m) throws IOException {
         Npy.writeDoubles(file, new NpyArray(new int[] {m.numRows, m.numCols}, m.data.clone()));

@@ -58,7 +58,15 @@ public final class Fig3Report {
         Files.createDirectories(out);
         Path methods = out.resolve("methods");
         Files.createDirectories(methods);
-        Fig3Benchmark.writePlanted(Fig3Benchmark.data(scale).planted(), out.resolve("planted"));
+        Fig3Benchmark.Data data = Fig3Benchmark.data(scale);
+        Fig3Benchmark.writePlanted(data.planted(), out.resolve("planted"));
+        io.github.finegrain.eval.BinaryMetrics oracleVal = io.github.finegrain.eval.BinaryMetrics.of(
+                Fig3Benchmark.oracleProbabilities(data.planted(), data.val()), data.val().labels(), 0.5);
+        io.github.finegrain.eval.BinaryMetrics oracleTest = io.github.finegrain.eval.BinaryMetrics.of(
+                Fig3Benchmark.oracleProbabilities(data.planted(), data.test()), data.test().labels(), 0.5);
+        double baseRate = (double) data.train().positives() / data.train().size();
+        double constant = -(baseRate * Math.log(baseRate) + (1 - baseRate) * Math.log(1 - baseRate));
+        data = null;
         Map<String, JsonNode> results = new LinkedHashMap<>();
         List<String[]> plan = new ArrayList<>();
         for (String m : Fig3Benchmark.PANEL) {
@@ -75,12 +83,24 @@ public final class Fig3Report {
             long t = System.nanoTime();
             runner.run(p[0], Long.parseLong(p[1]), json);
             JsonNode r = JSON.readTree(json.toFile());
+            if (!JSON.valueToTree(scale).toString().equals(String.valueOf(r.get("scale")))) {
+                throw new IllegalStateException(json + ": result of another scale, expected " + JSON.valueToTree(scale)
+                        + ", found " + r.get("scale"));
+            }
             results.put(key, r);
             progress.accept(String.format(Locale.ROOT, "%-10s %7.1f s wall (training %.1f s, %d steps), test log "
                     + "loss %.5f", key, (System.nanoTime() - t) / 1e9, r.get("seconds").asDouble(),
                     r.get("steps").asInt(), r.get("test").get("logLoss").asDouble()));
         }
         ObjectNode fig = combine(scale, seeds, results, methods);
+        ObjectNode oracle = JSON.createObjectNode();
+        oracle.put("note", "the planted model's own probabilities (Bayes-optimal) and the constant training-rate "
+                + "predictor's log loss, for scale");
+        oracle.put("validationLogLoss", oracleVal.logLoss());
+        oracle.put("testLogLoss", oracleTest.logLoss());
+        oracle.put("testRocAuc", oracleTest.rocAuc());
+        oracle.put("constantLogLoss", constant);
+        fig.set("oracle", oracle);
         JSON.writeValue(out.resolve("fig3.json").toFile(), fig);
         Files.writeString(out.resolve("fig3.md"), markdown(fig));
         plot(results, Fig3Benchmark.PANEL.stream().map(m -> m + "-s1").toList(), fig.get("target").asDouble(),
@@ -266,6 +286,13 @@ public final class Fig3Report {
         sb.append(String.format(Locale.ROOT, "Scale: %s; seeds %d; target validation log loss %.5f (1.01 x best of "
                 + "finest, %.5f). %s.%n%n", fig.get("scale"), fig.get("seeds").asInt(), fig.get("target").asDouble(),
                 fig.get("finestBestValidationLoss").asDouble(), fig.get("note").asText()));
+        if (fig.has("oracle")) {
+            JsonNode o = fig.get("oracle");
+            sb.append(String.format(Locale.ROOT, "Planted model (oracle): validation log loss %.5f, test log loss "
+                    + "%.5f, test ROC AUC %.4f; constant predictor %.5f.%n%n", o.get("validationLogLoss").asDouble(),
+                    o.get("testLogLoss").asDouble(), o.get("testRocAuc").asDouble(),
+                    o.get("constantLogLoss").asDouble()));
+        }
         sb.append("| full-rank method | time to target (s) | steps to target | total s | total steps | best val loss "
                 + "| stages |\n|---|---|---|---|---|---|---|\n");
         fig.get("timeToTarget").fields().forEachRemaining(e -> {

@@ -142,13 +142,22 @@ public final class BenchCommand {
         @Option(names = "--in-process", description = "Run the methods in this JVM (peak memory is then shared).")
         boolean inProcess;
 
+        @Option(names = "--resume", description = "Keep the method results already in DIR/methods (same scale) and "
+                + "run only the missing ones.")
+        boolean resume;
+
         @Override
         public Integer call() throws Exception {
             PrintWriter w = spec.commandLine().getOut();
             Fig3Benchmark.Scale s = scale.scale();
-            Fig3Report.MethodRunner runner = inProcess
+            Fig3Report.MethodRunner fresh = inProcess
                     ? (m, seed, json) -> Fig3Benchmark.runMethod(s, m, seed, json)
                     : (m, seed, json) -> spawn(m, seed, json);
+            Fig3Report.MethodRunner runner = (m, seed, json) -> {
+                if (!resume || !Files.exists(json)) {
+                    fresh.run(m, seed, json);
+                }
+            };
             var fig = Fig3Report.run(s, seeds, out, runner, line -> {
                 w.println(line);
                 w.flush();
