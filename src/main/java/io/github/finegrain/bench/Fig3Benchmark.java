@@ -236,6 +236,9 @@ public final class Fig3Benchmark {
         double[][] b = net.getLayer(0).getParam(CpSpatialParamInitializer.COURT_KEY).toDoubleMatrix();
         double[][] c = net.getLayer(0).getParam(CpSpatialParamInitializer.DEFENDER_KEY).toDoubleMatrix();
         int k = b[0].length;
+        CpSpatialLayer conf = (CpSpatialLayer) net.getLayerWiseConfigurations().getConf(0).getLayer();
+        b = toFinest(b, conf.court(), finest()[0], false);
+        c = toFinest(c, conf.defenderBox(), finest()[1], true);
         double[][] ap = new double[players][k];
         for (int p = 0; p < players; p++) {
             int t = tasks.indexOf(String.format("P%03d", p));
@@ -244,6 +247,26 @@ public final class Fig3Benchmark {
             }
         }
         return new DMatrixRMaj[] {new DMatrixRMaj(ap), new DMatrixRMaj(b), new DMatrixRMaj(c)};
+    }
+
+    /**
+     * Rows of a factor on {@code grid} carried to the nested finer {@code fine} grid: each fine cell inherits its
+     * parent cell's row (the model's own fine-graining, so the function is unchanged); with {@code constantRow} the
+     * last row (the constant defender entry) is kept last. A run stopped by its time budget before the finest stage
+     * ends on a coarser grid.
+     */
+    static double[][] toFinest(double[][] f, GridSpec grid, GridSpec fine, boolean constantRow) {
+        if (grid.equals(fine)) {
+            return f;
+        }
+        double[][] out = new double[fine.cellCount() + (constantRow ? 1 : 0)][];
+        for (int i = 0; i < fine.cellCount(); i++) {
+            out[i] = f[grid.cellOf(fine.centerX(i), fine.centerY(i))].clone();
+        }
+        if (constantRow) {
+            out[fine.cellCount()] = f[grid.cellCount()].clone();
+        }
+        return out;
     }
 
     /**
