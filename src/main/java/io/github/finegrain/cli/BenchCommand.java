@@ -1,12 +1,15 @@
 package io.github.finegrain.cli;
 
 import io.github.finegrain.bench.CriteriaBenchmark;
+import io.github.finegrain.bench.Fig3Benchmark;
+import io.github.finegrain.bench.Fig3Report;
 import io.github.finegrain.data.BundledData;
 import io.github.finegrain.data.ExampleBuilder;
 import io.github.finegrain.data.ExampleSet;
 import io.github.finegrain.data.PlantedData;
 import io.github.finegrain.data.Split;
 import io.github.finegrain.train.FineGrainRules;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +23,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code finegrain bench}: benchmarks that print their numbers. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks that print their numbers.",
-        subcommands = {BenchCommand.Criteria.class})
+        subcommands = {BenchCommand.Criteria.class, BenchCommand.Fig3.class, BenchCommand.Fig3Method.class})
 public final class BenchCommand {
 
     /** {@code bench criteria}: the fine-graining criteria on recorded trajectories (bundled and planted data). */
@@ -75,6 +78,140 @@ public final class BenchCommand {
             if (out != null) {
                 Files.writeString(out, table);
             }
+            return 0;
+        }
+    }
+    /** Options shared by {@code fig3} and {@code fig3-method}: the scale of the planted data and the budget. */
+    static final class ScaleOptions {
+        @Option(names = "--players", defaultValue = "439", description = "Planted players (default: ${DEFAULT-VALUE}).")
+        int players;
+
+        @Option(names = "--frames", defaultValue = "200000",
+                description = "Training examples; validation and test get 1/8 each (default: ${DEFAULT-VALUE}).")
+        int frames;
+
+        @Option(names = "--rank", defaultValue = "20", description = "Planted and learned rank (default: ${DEFAULT-VALUE}).")
+        int rank;
+
+        @Option(names = "--positive-rate", defaultValue = "0.08",
+                description = "Planted positive rate (default: ${DEFAULT-VALUE}).")
+        double positiveRate;
+
+        @Option(names = "--data-seed", defaultValue = "7", description = "Seed of the planted data (default: ${DEFAULT-VALUE}).")
+        long dataSeed;
+
+        @Option(names = "--budget-minutes", defaultValue = "6",
+                description = "Training time budget of each method (default: ${DEFAULT-VALUE}).")
+        double budgetMinutes;
+
+        Fig3Benchmark.Scale scale() {
+            return new Fig3Benchmark.Scale(players, frames, rank, positiveRate, dataSeed, budgetMinutes);
+        }
+
+        List<String> args() {
+            return List.of("--players", Integer.toString(players), "--frames", Integer.toString(frames), "--rank",
+                    Integer.toString(rank), "--positive-rate", Double.toString(positiveRate), "--data-seed",
+                    Long.toString(dataSeed), "--budget-minutes", Double.toString(budgetMinutes));
+        }
+    }
+
+    /** {@code bench fig3}: the paper's Fig. 3 and Fig. 1 claims measured, each method in its own JVM. */
+    @Command(name = "fig3", mixinStandardHelpOptions = true,
+            description = "Time to target, pipeline speed, peak memory and factor interpretability on planted data "
+                    + "(each method in its own JVM); writes fig3.json, fig3.md and PNG plots.")
+    static final class Fig3 implements Callable<Integer> {
+        @Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @picocli.CommandLine.Mixin
+        ScaleOptions scale = new ScaleOptions();
+
+        @Option(names = "--seeds", defaultValue = "3",
+                description = "Seeds of the MMT-SE and random-init pipelines (default: ${DEFAULT-VALUE}).")
+        int seeds;
+
+        @Option(names = "--out", defaultValue = "fig3", paramLabel = "DIR",
+                description = "Output folder (default: ${DEFAULT-VALUE}).")
+        Path out;
+
+        @Option(names = "--child-jvm-options", defaultValue = "-Xmx4g -Dorg.bytedeco.javacpp.maxbytes=10G "
+                + "-Dorg.bytedeco.javacpp.maxphysicalbytes=12G",
+                description = "JVM options of each method's JVM (default: ${DEFAULT-VALUE}).")
+        String childJvmOptions;
+
+        @Option(names = "--in-process", description = "Run the methods in this JVM (peak memory is then shared).")
+        boolean inProcess;
+
+        @Option(names = "--resume", description = "Keep the method results already in DIR/methods (same scale) and "
+                + "run only the missing ones.")
+        boolean resume;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter w = spec.commandLine().getOut();
+            Fig3Benchmark.Scale s = scale.scale();
+            Fig3Report.MethodRunner fresh = inProcess
+                    ? (m, seed, json) -> Fig3Benchmark.runMethod(s, m, seed, json)
+                    : (m, seed, json) -> spawn(m, seed, json);
+            Fig3Report.MethodRunner runner = (m, seed, json) -> {
+                if (!resume || !Files.exists(json)) {
+                    fresh.run(m, seed, json);
+                }
+            };
+            var fig = Fig3Report.run(s, seeds, out, runner, line -> {
+                w.println(line);
+                w.flush();
+            });
+            w.print(Fig3Report.markdown(fig));
+            w.flush();
+            return 0;
+        }
+
+        private void spawn(String method, long seed, Path json) throws IOException, InterruptedException {
+            List<String> cmd = new ArrayList<>();
+            cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            for (String o : childJvmOptions.trim().split("\\s+")) {
+                if (!o.isEmpty()) {
+                    cmd.add(o);
+                }
+            }
+            cmd.add("-Djava.awt.headless=true");
+            cmd.add("-cp");
+            cmd.add(System.getProperty("java.class.path"));
+            cmd.add(FinegrainCli.class.getName());
+            cmd.addAll(List.of("bench", "fig3-method", "--method", method, "--seed", Long.toString(seed), "--out",
+                    json.toString()));
+            cmd.addAll(scale.args());
+            Path log = json.resolveSibling(json.getFileName().toString().replace(".json", ".log"));
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            int rc = p.waitFor();
+            if (rc != 0) {
+                throw new IllegalStateException("method " + method + " seed " + seed + " exited with " + rc
+                        + "; see " + log);
+            }
+        }
+    }
+
+    /** {@code bench fig3-method}: one method of {@code bench fig3} (the driver runs each in its own JVM). */
+    @Command(name = "fig3-method", mixinStandardHelpOptions = true,
+            description = "Train one bench-fig3 method (entropy, literal, loss, finest, mmtse, fixed, random) and "
+                    + "write its JSON result.")
+    static final class Fig3Method implements Callable<Integer> {
+        @picocli.CommandLine.Mixin
+        ScaleOptions scale = new ScaleOptions();
+
+        @Option(names = "--method", required = true, description = "The method.")
+        String method;
+
+        @Option(names = "--seed", defaultValue = "1", description = "Training seed (default: ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Option(names = "--out", required = true, paramLabel = "FILE", description = "Result JSON.")
+        Path out;
+
+        @Override
+        public Integer call() throws Exception {
+            Fig3Benchmark.runMethod(scale.scale(), method, seed, out);
             return 0;
         }
     }

@@ -1,0 +1,415 @@
+package io.github.finegrain.bench;
+
+import io.github.finegrain.data.ExampleSet;
+import io.github.finegrain.data.PlantedData;
+import io.github.finegrain.data.TaskIndex;
+import io.github.finegrain.eval.BinaryMetrics;
+import io.github.finegrain.factor.Congruence;
+import io.github.finegrain.grid.GridSpec;
+import io.github.finegrain.model.CpSpatialLayer;
+import io.github.finegrain.model.CpSpatialParamInitializer;
+import io.github.finegrain.npy.Npy;
+import io.github.finegrain.npy.NpyArray;
+import io.github.finegrain.train.DefaultStageTransition;
+import io.github.finegrain.train.FineGrainRules;
+import io.github.finegrain.train.MultiResolutionOptions;
+import io.github.finegrain.train.MultiResolutionTrainer;
+import io.github.finegrain.train.StageRecord;
+import io.github.finegrain.train.StageSpec;
+import io.github.finegrain.train.TraceRow;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.ejml.data.DMatrixRMaj;
+import org.nd4j.linalg.api.buffer.DataType;
+
+/**
+ * The numbers behind the paper's Fig. 3 (speed of multi-resolution training with entropy control) and Fig. 1
+ * (interpretability of the full-rank initialization), on planted synthetic data ({@link PlantedData}) so that the
+ * learned factors can be compared with the true ones.
+ *
+ * <p>One <em>method</em> is one training run ({@link #runMethod}); {@code bench fig3} runs each in its own JVM so that
+ * its peak memory is its own, and {@link Fig3Report} combines their JSON results. Methods:
+ * <table>
+ * <caption>Methods</caption>
+ * <tr><th>name</th><th>ladder</th><th>stage rule</th></tr>
+ * <tr><td>entropy</td><td>full-rank 4x5/6x6 → 8x10/6x6 → 8x10/12x12 → 20x25/12x12 → 40x50/12x12</td>
+ *     <td>window-plateau (the default reading)</td></tr>
+ * <tr><td>literal</td><td>same</td><td>literal (per-minibatch S_t − S_{t−1} &gt; Δ)</td></tr>
+ * <tr><td>loss</td><td>same</td><td>loss (EMA training loss converged)</td></tr>
+ * <tr><td>finest</td><td>full-rank 40x50/12x12 only</td><td>never; a budget of 2 epochs</td></tr>
+ * <tr><td>mmtse</td><td>the default ladder with the CP hand-off at 8x10/12x12</td><td>window-plateau</td></tr>
+ * <tr><td>fixed</td><td>full-rank 40x50/12x12 → CP 40x50/12x12 (hand-off at the finest grid)</td>
+ *     <td>window-plateau</td></tr>
+ * <tr><td>random</td><td>CP 40x50/12x12 from random factors</td><td>window-plateau</td></tr>
+ * </table>
+ * Every run uses batch 1024, Adam (0.02 full-rank, 0.002 CP), minimum 40 steps per stage, validation every 10
+ * minibatches, and stops at the per-method time budget. Seconds include the validation passes and transitions.
+ */
+public final class Fig3Benchmark {
+    /** The Fig. 3 panel methods (full-rank models). */
+    public static final List<String> PANEL = List.of("entropy", "literal", "loss", "finest");
+    /** The pipeline methods (CP models at the end). */
+    public static final List<String> PIPELINE = List.of("mmtse", "fixed", "random");
+
+    /**
+     * The scale of a run.
+     *
+     * @param players       planted players (tasks)
+     * @param frames        training examples; validation and test get {@code frames / 8} each
+     * @param rank          planted and learned CP rank
+     * @param positiveRate  planted rate of positives
+     * @param dataSeed      seed of the planted data (the same for every method and seed)
+     * @param budgetMinutes time budget of one method's training
+     */
+    public record Scale(int players, int frames, int rank, double positiveRate, long dataSeed, double budgetMinutes) {
+        /** Validates the scale. */
+        public Scale {
+            if (players < 1 || frames < 64 || rank < 1 || !(budgetMinutes > 0)) {
+                throw new IllegalArgumentException("players >= 1, frames >= 64, rank >= 1, budget > 0 required");
+            }
+        }
+
+        /** Validation and test size. */
+        public int holdOut() {
+            return Math.max(frames / 8, 16);
+        }
+    }
+
+    /** Train, validation and test examples with the planted answer. */
+    public record Data(PlantedData planted, ExampleSet train, ExampleSet val, ExampleSet test) {
+    }
+
+    private Fig3Benchmark() {
+    }
+
+    /** The planted data of a scale (deterministic). */
+    public static Data data(Scale s) {
+        int h = s.holdOut();
+        PlantedData p = PlantedData.generate(s.players(), s.frames() + 2 * h, s.rank(), s.positiveRate(), s.dataSeed());
+        ExampleSet all = p.examples();
+        return new Data(p, all.subset(IntStream.range(0, s.frames()).toArray()),
+                all.subset(IntStream.range(s.frames(), s.frames() + h).toArray()),
+                all.subset(IntStream.range(s.frames() + h, s.frames() + 2 * h).toArray()));
+    }
+
+    /** The finest grids: court 40x50, defender 12x12. */
+    static GridSpec[] finest() {
+        List<GridSpec[]> g = MultiResolutionOptions.paperGrids();
+        return g.get(g.size() - 1);
+    }
+
+    /** The ladder and rule of a method. */
+    static MultiResolutionOptions options(String method, Scale s, long seed, int trainRows) {
+        List<StageSpec> ladder;
+        FineGrainRules.Criterion c = MultiResolutionOptions.DEFAULT_CRITERION;
+        int maxSteps = 1500;
+        GridSpec[] f = finest();
+        switch (method) {
+            case "entropy", "literal", "loss" -> {
+                ladder = new ArrayList<>();
+                for (GridSpec[] g : MultiResolutionOptions.paperGrids()) {
+                    ladder.add(new StageSpec(StageSpec.Kind.FULL_RANK, g[0], g[1]));
+                }
+                c = method.equals("entropy") ? c : FineGrainRules.Criterion.parse(method);
+            }
+            case "finest" -> {
+                ladder = List.of(new StageSpec(StageSpec.Kind.FULL_RANK, f[0], f[1]));
+                c = FineGrainRules.Criterion.NEVER;
+                maxSteps = 2 * ((trainRows + 1023) / 1024);
+            }
+            case "mmtse" -> ladder = MultiResolutionOptions.paperLadder();
+            case "fixed" -> ladder = List.of(new StageSpec(StageSpec.Kind.FULL_RANK, f[0], f[1]),
+                    new StageSpec(StageSpec.Kind.CP, f[0], f[1]));
+            case "random" -> ladder = List.of(new StageSpec(StageSpec.Kind.CP, f[0], f[1]));
+            default -> throw new IllegalArgumentException("unknown method '" + method + "'; expected one of "
+                    + PANEL + " or " + PIPELINE);
+        }
+        MultiResolutionOptions d = MultiResolutionOptions.defaults();
+        return new MultiResolutionOptions(ladder, s.rank(), c, d.rules(), d.window(), 1024, "adam", d.learningRate(),
+                d.cpLearningRate(), d.l2(), 1.0, seed, DataType.FLOAT, 1, d.validationEvery(), maxSteps,
+                s.budgetMinutes());
+    }
+
+    /**
+     * Trains one method on the scale's data and returns its result (also written as JSON to {@code outJson}, with the
+     * learned CP factors as {@code <stem>-A.npy}, {@code -B.npy}, {@code -C.npy} next to it when the model is CP).
+     *
+     * <p>Result fields: {@code method}, {@code seed}, {@code seconds} (training), {@code steps}, {@code trace}
+     * (one entry per validated minibatch: seconds, iteration, validation loss, stage), {@code stages}, {@code test}
+     * (log loss, ROC AUC on the test examples), {@code peak} (VmHWM bytes, ND4J physical and total bytes, sampled
+     * every 50 ms), and for CP models {@code interpretability} (congruence with the planted factors, smoothness).
+     */
+    public static Map<String, Object> runMethod(Scale s, String method, long seed, Path outJson) throws IOException {
+        PeakSampler sampler = PeakSampler.start();
+        Data data = data(s);
+        int trainRows = trainRows(data.train());
+        MultiResolutionOptions o = options(method, s, seed, trainRows);
+        MultiResolutionTrainer.Result r = new MultiResolutionTrainer(o, new DefaultStageTransition())
+                .fit(data.train(), data.val());
+        double[] p = r.model().predict(data.test());
+        BinaryMetrics m = BinaryMetrics.of(p, data.test().labels(), 0.5);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("method", method);
+        out.put("seed", seed);
+        out.put("scale", s);
+        out.put("criterion", o.criterion().cliName());
+        out.put("ladder", o.ladder().stream().map(StageSpec::label).toList());
+        out.put("trainRows", trainRows);
+        out.put("seconds", r.seconds());
+        out.put("steps", r.trace().isEmpty() ? 0 : r.trace().get(r.trace().size() - 1).iteration());
+        out.put("epochs", r.trace().isEmpty() ? 0 : r.trace().get(r.trace().size() - 1).epoch());
+        List<Map<String, Object>> trace = new ArrayList<>();
+        for (TraceRow t : r.trace()) {
+            if (!Double.isNaN(t.validationLoss())) {
+                trace.add(Map.of("seconds", t.seconds(), "iteration", t.iteration(), "validationLoss",
+                        t.validationLoss(), "stage", t.stage()));
+            }
+        }
+        out.put("trace", trace);
+        List<Map<String, Object>> stages = new ArrayList<>();
+        for (StageRecord st : r.stages()) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("stage", st.kind() + " " + st.court() + "/" + st.defender());
+            e.put("iterations", st.iterations());
+            e.put("seconds", st.seconds());
+            e.put("endReason", st.endReason());
+            e.put("startValidationLoss", st.startValidationLoss());
+            e.put("bestValidationLoss", st.bestValidationLoss());
+            e.put("handOffFit", Double.isNaN(st.handOffFit()) ? null : st.handOffFit());
+            stages.add(e);
+        }
+        out.put("stages", stages);
+        out.put("test", Map.of("logLoss", m.logLoss(), "rocAuc", m.rocAuc(), "examples", m.examples()));
+        MultiLayerNetwork net = r.model().network();
+        if (net.getLayerWiseConfigurations().getConf(0).getLayer() instanceof CpSpatialLayer) {
+            DMatrixRMaj[] learned = learnedFactors(net, r.model().tasks(), s.players());
+            DMatrixRMaj[] planted = plantedFactors(data.planted());
+            Map<String, Object> in = new LinkedHashMap<>();
+            in.put("plantedCongruence", Congruence.coefficient(planted, learned));
+            in.put("courtDirichletEnergy", FactorSmoothness.meanDirichlet(learned[1], finest()[0]));
+            in.put("courtMoransI", FactorSmoothness.meanMoransI(learned[1], finest()[0]));
+            in.put("plantedCourtDirichletEnergy", FactorSmoothness.meanDirichlet(planted[1], finest()[0]));
+            in.put("plantedCourtMoransI", FactorSmoothness.meanMoransI(planted[1], finest()[0]));
+            out.put("interpretability", in);
+            if (outJson != null) {
+                String stem = stem(outJson);
+                String[] names = {"A", "B", "C"};
+                for (int i = 0; i < 3; i++) {
+                    writeMatrix(outJson.resolveSibling(stem + "-" + names[i] + ".npy"), learned[i]);
+                }
+            }
+        }
+        out.put("peak", sampler.stop());
+        if (outJson != null) {
+            Fig3Report.JSON.writeValue(outJson.toFile(), out);
+        }
+        return out;
+    }
+
+    static String stem(Path json) {
+        String n = json.getFileName().toString();
+        return n.endsWith(".json") ? n.substring(0, n.length() - 5) : n;
+    }
+
+    private static int trainRows(ExampleSet train) {
+        TaskIndex t = TaskIndex.fromTraining(train, 1);
+        int rows = 0;
+        for (String k : train.taskKeys()) {
+            rows += t.indexOf(k) > 0 ? 2 : 1;
+        }
+        return rows;
+    }
+
+    /**
+     * The learned CP factors in the planted layout: A {@code [players, K]} (row p = task of player {@code P%03d}, zero
+     * if he has no task), B {@code [courtCells, K]}, C {@code [defenderCells + 1, K]}.
+     */
+    static DMatrixRMaj[] learnedFactors(MultiLayerNetwork net, TaskIndex tasks, int players) {
+        double[][] a = net.getLayer(0).getParam(CpSpatialParamInitializer.TASK_KEY).toDoubleMatrix();
+        double[][] b = net.getLayer(0).getParam(CpSpatialParamInitializer.COURT_KEY).toDoubleMatrix();
+        double[][] c = net.getLayer(0).getParam(CpSpatialParamInitializer.DEFENDER_KEY).toDoubleMatrix();
+        int k = b[0].length;
+        CpSpatialLayer conf = (CpSpatialLayer) net.getLayerWiseConfigurations().getConf(0).getLayer();
+        b = toFinest(b, conf.court(), finest()[0], false);
+        c = toFinest(c, conf.defenderBox(), finest()[1], true);
+        double[][] ap = new double[players][k];
+        for (int p = 0; p < players; p++) {
+            int t = tasks.indexOf(String.format("P%03d", p));
+            if (t > 0) {
+                ap[p] = a[t].clone();
+            }
+        }
+        return new DMatrixRMaj[] {new DMatrixRMaj(ap), new DMatrixRMaj(b), new DMatrixRMaj(c)};
+    }
+
+    /**
+     * Rows of a factor on {@code grid} carried to the nested finer {@code fine} grid: each fine cell inherits its
+     * parent cell's row (the model's own fine-graining, so the function is unchanged); with {@code constantRow} the
+     * last row (the constant defender entry) is kept last. A run stopped by its time budget before the finest stage
+     * ends on a coarser grid.
+     */
+    static double[][] toFinest(double[][] f, GridSpec grid, GridSpec fine, boolean constantRow) {
+        if (grid.equals(fine)) {
+            return f;
+        }
+        double[][] out = new double[fine.cellCount() + (constantRow ? 1 : 0)][];
+        for (int i = 0; i < fine.cellCount(); i++) {
+            out[i] = f[grid.cellOf(fine.centerX(i), fine.centerY(i))].clone();
+        }
+        if (constantRow) {
+            out[fine.cellCount()] = f[grid.cellCount()].clone();
+        }
+        return out;
+    }
+
+    /**
+     * The planted factors at the finest grids: A {@code [players, K]}, B {@code [2000, K]} (court bump with its sign at
+     * the 40x50 cell centres, rows over x), C {@code [145, K]} (minus the defender bump at the 12x12 cell centres, last
+     * row c0): the same layout as the CP layer's, so that {@code logit = b + Σ_k A B (C·φ)}.
+     */
+    public static DMatrixRMaj[] plantedFactors(PlantedData p) {
+        GridSpec court = finest()[0];
+        GridSpec box = finest()[1];
+        int k = p.c0().length;
+        DMatrixRMaj b = new DMatrixRMaj(court.cellCount(), k);
+        DMatrixRMaj c = new DMatrixRMaj(box.cellCount() + 1, k);
+        for (int r = 0; r < k; r++) {
+            double[] bc = p.bumpsCourt()[r];
+            for (int i = 0; i < court.cellCount(); i++) {
+                double dx = court.centerX(i) - bc[0];
+                double dy = court.centerY(i) - bc[1];
+                b.set(i, r, bc[3] * Math.exp(-(dx * dx + dy * dy) / (2 * bc[2] * bc[2])));
+            }
+            double[] bb = p.bumpsBox()[r];
+            for (int i = 0; i < box.cellCount(); i++) {
+                double dx = box.centerX(i) - bb[0];
+                double dy = box.centerY(i) - bb[1];
+                c.set(i, r, -Math.exp(-(dx * dx + dy * dy) / (2 * bb[2] * bb[2])));
+            }
+            c.set(box.cellCount(), r, p.c0()[r]);
+        }
+        return new DMatrixRMaj[] {new DMatrixRMaj(p.loadings()), b, c};
+    }
+
+    /**
+     * Probabilities of the planted model itself for {@code examples} (the generator's formula with the true
+     * parameters): the oracle that bounds what any learned model can reach on this data.
+     */
+    public static double[] oracleProbabilities(PlantedData p, ExampleSet examples) {
+        int k = p.c0().length;
+        double[] out = new double[examples.size()];
+        for (int i = 0; i < out.length; i++) {
+            int player = Integer.parseInt(examples.taskKeys()[i].substring(1));
+            double x = examples.feature(i, 0);
+            double y = examples.feature(i, 1);
+            double z = p.bias();
+            for (int r = 0; r < k; r++) {
+                double[] bc = p.bumpsCourt()[r];
+                double b = bc[3] * Math.exp(-((x - bc[0]) * (x - bc[0]) + (y - bc[1]) * (y - bc[1]))
+                        / (2 * bc[2] * bc[2]));
+                double c = p.c0()[r];
+                double[] bb = p.bumpsBox()[r];
+                for (int d = 0; d < 5; d++) {
+                    double dx = examples.feature(i, 2 + 2 * d);
+                    double dy = examples.feature(i, 3 + 2 * d);
+                    if (dx >= -6 && dx < 6 && dy >= -2 && dy < 10) {
+                        c -= Math.exp(-((dx - bb[0]) * (dx - bb[0]) + (dy - bb[1]) * (dy - bb[1]))
+                                / (2 * bb[2] * bb[2]));
+                    }
+                }
+                z += p.loadings()[player][r] * b * c;
+            }
+            out[i] = 1 / (1 + Math.exp(-z));
+        }
+        return out;
+    }
+
+    /** Writes a matrix as a 2-D float64 .npy file. */
+    public static void writeMatrix(Path file, DMatrixRMaj m) throws IOException {
+        Npy.writeDoubles(file, new NpyArray(new int[] {m.numRows, m.numCols}, m.data.clone()));
+    }
+
+    /** Reads a 2-D .npy file written by {@link #writeMatrix}. */
+    static DMatrixRMaj readMatrix(Path file) throws IOException {
+        NpyArray a = Npy.read(file);
+        DMatrixRMaj m = new DMatrixRMaj(a.dim(0), a.dim(1));
+        System.arraycopy(a.data(), 0, m.data, 0, a.data().length);
+        return m;
+    }
+
+    /** Writes the planted factors (see {@link #plantedFactors}) and the bump parameters as .npy files. */
+    public static void writePlanted(PlantedData p, Path dir) throws IOException {
+        Files.createDirectories(dir);
+        DMatrixRMaj[] f = plantedFactors(p);
+        writeMatrix(dir.resolve("planted-A-loadings.npy"), f[0]);
+        writeMatrix(dir.resolve("planted-B-court-40x50.npy"), f[1]);
+        writeMatrix(dir.resolve("planted-C-defender-12x12-plus-constant.npy"), f[2]);
+        writeMatrix(dir.resolve("planted-bumps-court.npy"), new DMatrixRMaj(p.bumpsCourt()));
+        writeMatrix(dir.resolve("planted-bumps-box.npy"), new DMatrixRMaj(p.bumpsBox()));
+    }
+
+    /** Peak memory of this JVM: VmHWM and the maximum of JavaCPP's physical and total bytes, sampled. */
+    static final class PeakSampler {
+        private volatile boolean running = true;
+        private volatile long physical;
+        private volatile long total;
+        private final Thread thread;
+
+        private PeakSampler() {
+            thread = new Thread(() -> {
+                while (running) {
+                    sample();
+                    try {
+                        Thread.sleep(50);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }, "fig3-peak-sampler");
+            thread.setDaemon(true);
+        }
+
+        static PeakSampler start() {
+            PeakSampler s = new PeakSampler();
+            s.thread.start();
+            return s;
+        }
+
+        private void sample() {
+            physical = Math.max(physical, org.bytedeco.javacpp.Pointer.physicalBytes());
+            total = Math.max(total, org.bytedeco.javacpp.Pointer.totalBytes());
+        }
+
+        Map<String, Object> stop() {
+            running = false;
+            thread.interrupt();
+            sample();
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("vmHwmBytes", vmHwm());
+            m.put("javacppPhysicalBytes", physical);
+            m.put("javacppTotalBytes", total);
+            return m;
+        }
+
+        /** VmHWM of /proc/self/status in bytes, or -1 where there is none. */
+        static long vmHwm() {
+            try {
+                for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                    if (line.startsWith("VmHWM:")) {
+                        return 1024L * Long.parseLong(line.replaceAll("[^0-9]", ""));
+                    }
+                }
+            } catch (IOException | NumberFormatException e) {
+                return -1;
+            }
+            return -1;
+        }
+    }
+}
