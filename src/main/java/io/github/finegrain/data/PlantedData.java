@@ -13,7 +13,8 @@ import java.util.Random;
  * </pre>
  * B_k: a Gaussian bump on the court (centre uniform in the 40 × 50 ft zone, σ 3–8 ft, sign ±); C_k: a Gaussian
  * bump in the defender box (σ 1.5–3 ft, negative: a close defender lowers the shot probability) and c0_k ~ U(0.5, 1);
- * A[a,k] ~ N(0, 1)·0.8; the bias is set by bisection so that about {@code positiveRate} of the examples are positive.
+ * A[a,k] = μ_k + 0.5·N(0, 1) with a common loading μ_k = ±U(1, 2) (players share the league's shooting map and
+ * differ around it, so a league task has something to learn); the bias is set by bisection so that about {@code positiveRate} of the examples are positive.
  * Ball handlers: 30 % within 8 ft of the basket, the rest uniform over the zone; defenders: 1–2 inside the box near
  * the line to the basket, the others anywhere within 25 ft. Deterministic for a seed.
  *
@@ -46,10 +47,14 @@ public record PlantedData(ExampleSet examples, double[][] bumpsCourt, double[][]
             bb[k] = new double[] {-4 + 8 * rnd.nextDouble(), 0 + 8 * rnd.nextDouble(), 1.5 + 1.5 * rnd.nextDouble()};
             c0[k] = 0.5 + 0.5 * rnd.nextDouble();
         }
+        double[] common = new double[rank];
+        for (int k = 0; k < rank; k++) {
+            common[k] = (rnd.nextBoolean() ? 1 : -1) * (1 + rnd.nextDouble());
+        }
         double[][] a = new double[players][rank];
         for (double[] row : a) {
             for (int k = 0; k < rank; k++) {
-                row[k] = 0.8 * rnd.nextGaussian();
+                row[k] = common[k] + 0.5 * rnd.nextGaussian();
             }
         }
         String[] keys = new String[frames];
