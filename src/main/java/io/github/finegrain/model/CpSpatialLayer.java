@@ -32,9 +32,9 @@ import org.nd4j.shade.jackson.annotation.JsonIgnore;
  * {@code [batch, 1]} logits (identity activation; put a sigmoid {@code LossLayer} with binary cross-entropy on top).
  * Parameters: {@code A [tasks, K]}, {@code B [courtCells, K]}, {@code C [defenderCells + 1, K]}, {@code b [1, tasks]}
  * (see {@link CpSpatialParamInitializer}). L2 regularization, when configured, applies to A, B and C (bias excluded),
- * as the paper's "L2 regularization on all factors" (Sec. 2). The spatial smoothness penalty ({@link SpatialSmoothness};
- * off by default) applies to the rows of B (court) and to the rows of C of the defender grid's cells (the constant
- * row excluded); {@link #getRegularizationByParam} adds it to B's and C's regularization after DL4J's L2.
+ * as the paper's "L2 regularization on all factors" (Sec. 2). The spatial smoothness penalty
+ * ({@link SpatialSmoothness}; off by default) applies to the rows of B (court) and to the rows of C of the defender
+ * grid's cells (the constant row excluded); {@link #getRegularizationByParam} adds it to B's and C's regularization after DL4J's L2.
  *
  * <p>A thin, Jackson-friendly adapter over the validated {@link CpLayerSpec}: build it with
  * {@link #CpSpatialLayer(CpLayerSpec)}; the no-argument constructor and setters exist for DL4J's JSON/YAML

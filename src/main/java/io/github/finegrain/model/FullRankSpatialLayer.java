@@ -280,7 +280,7 @@ public class FullRankSpatialLayer extends FeedForwardLayer implements SpatialLay
     @Override
     public String toString() {
         return "FullRankSpatialLayer(tasks=" + tasks + ", court=" + courtGrid.toSpec().label() + ", defender="
-                + defenderGrid.toSpec().label() + ", smoothness court=" + courtSmoothness + " defender=" + defenderSmoothness
-                + " sigma=" + smoothnessSigma + " every=" + smoothnessEvery + ")";
+                + defenderGrid.toSpec().label() + ", smoothness court=" + courtSmoothness + " defender="
+                + defenderSmoothness + " sigma=" + smoothnessSigma + " every=" + smoothnessEvery + ")";
     }
 }

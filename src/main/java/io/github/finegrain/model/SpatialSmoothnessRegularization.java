@@ -86,7 +86,8 @@ public final class SpatialSmoothnessRegularization implements Regularization {
         int cells = grid.toSpec().cellCount();
         if (outer < 1 || inner < 1 || modeSize < cells || (long) outer * modeSize * inner > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("parameter layout [" + outer + ", " + modeSize + ", " + inner
-                    + "] does not hold the " + cells + " cells of grid " + grid.toSpec().label() + " in its middle axis");
+                    + "] does not hold the " + cells + " cells of grid " + grid.toSpec().label()
+                    + " in its middle axis");
         }
         this.mode = mode == null ? "spatial" : mode;
         this.weight = validated.court();
