@@ -2,6 +2,7 @@ package io.github.finegrain.model;
 
 import io.github.finegrain.grid.GridSpec;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.deeplearning4j.nn.api.ParamInitializer;
@@ -13,6 +14,8 @@ import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.learning.regularization.Regularization;
+import org.nd4j.shade.jackson.annotation.JsonIgnore;
 
 /**
  * DL4J configuration of the <b>CP-factored</b> spatial layer (paper, Sec. 2, Eq. 1 with F = A ⊗ B ⊗ C):
@@ -29,7 +32,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@code [batch, 1]} logits (identity activation; put a sigmoid {@code LossLayer} with binary cross-entropy on top).
  * Parameters: {@code A [tasks, K]}, {@code B [courtCells, K]}, {@code C [defenderCells + 1, K]}, {@code b [1, tasks]}
  * (see {@link CpSpatialParamInitializer}). L2 regularization, when configured, applies to A, B and C (bias excluded),
- * as the paper's "L2 regularization on all factors" (Sec. 2).
+ * as the paper's "L2 regularization on all factors" (Sec. 2). The spatial smoothness penalty
+ * ({@link SpatialSmoothness}; off by default) applies to the rows of B (court) and to the rows of C of the defender
+ * grid's cells (the constant row excluded); {@link #getRegularizationByParam} adds it to B's and C's regularization after DL4J's L2.
  *
  * <p>A thin, Jackson-friendly adapter over the validated {@link CpLayerSpec}: build it with
  * {@link #CpSpatialLayer(CpLayerSpec)}; the no-argument constructor and setters exist for DL4J's JSON/YAML
@@ -42,13 +47,32 @@ public class CpSpatialLayer extends FeedForwardLayer implements SpatialLayerConf
     private int rank;
     private GridFields courtGrid;
     private GridFields defenderGrid;
+    private double courtSmoothness;
+    private double defenderSmoothness;
+    private double smoothnessSigma = SpatialSmoothness.DEFAULT_SIGMA;
+    private int smoothnessEvery = 1;
+    /** The smoothness regularizations of the current spec and weights, rebuilt when they change; never saved. */
+    @JsonIgnore
+    private transient SmoothnessTerms smoothnessTerms;
 
     /** For Jackson only. */
     public CpSpatialLayer() {
     }
 
-    /** A layer for {@code spec}; nIn = 13, nOut = 1. */
+    /** A layer for {@code spec} without smoothness penalty; nIn = 13, nOut = 1. */
     public CpSpatialLayer(CpLayerSpec spec) {
+        this(spec, SpatialSmoothness.NONE);
+    }
+
+    /** A layer for {@code spec} with the smoothness penalty {@code smoothness}; nIn = 13, nOut = 1. */
+    public CpSpatialLayer(CpLayerSpec spec, SpatialSmoothness smoothness) {
+        if (smoothness == null) {
+            throw new IllegalArgumentException("a smoothness setting is required (SpatialSmoothness.NONE for none)");
+        }
+        this.courtSmoothness = smoothness.court();
+        this.defenderSmoothness = smoothness.defender();
+        this.smoothnessSigma = smoothness.sigma();
+        this.smoothnessEvery = smoothness.every();
         this.tasks = spec.tasks();
         this.rank = spec.rank();
         this.courtGrid = new GridFields(spec.court());
@@ -63,10 +87,48 @@ public class CpSpatialLayer extends FeedForwardLayer implements SpatialLayerConf
         return new CpLayerSpec(new SpatialLayerSpec(tasks, courtGrid.toSpec(), defenderGrid.toSpec()), rank);
     }
 
+    /** The validated smoothness penalty of this layer. */
+    @Override
+    public SpatialSmoothness smoothness() {
+        return new SpatialSmoothness(courtSmoothness, defenderSmoothness, smoothnessSigma, smoothnessEvery);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>A, B, C: DL4J's regularization (L2, L1, weight decay as configured), followed for B by the court smoothness
+     * term and for C by the defender smoothness term when their weight is non-zero
+     * ({@link SpatialSmoothnessRegularization}); b: DL4J's bias regularization.
+     */
+    @Override
+    public List<Regularization> getRegularizationByParam(String paramName) {
+        return smoothnessTerms().with(paramName, super.getRegularizationByParam(paramName));
+    }
+
+    private SmoothnessTerms smoothnessTerms() {
+        CpLayerSpec s = spec();
+        SpatialSmoothness sm = smoothness();
+        SmoothnessTerms t = smoothnessTerms;
+        if (t == null || !t.isFor(s, sm)) {
+            t = SmoothnessTerms.cp(s, sm);
+            smoothnessTerms = t;
+        }
+        return t;
+    }
+
+    /** A copy as DL4J's {@code BaseLayer.clone()}; the copy builds its own smoothness terms. */
+    @Override
+    public CpSpatialLayer clone() {
+        CpSpatialLayer c = (CpSpatialLayer) super.clone();
+        c.smoothnessTerms = null;
+        return c;
+    }
+
     @Override
     public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf,
             Collection<TrainingListener> listeners, int layerIndex, INDArray layerParamsView,
             boolean initializeParams, DataType networkDataType) {
+        smoothness(); // fail fast on invalid deserialized weights
         CpSpatialLayerImpl layer = new CpSpatialLayerImpl(conf, networkDataType);
         layer.setListeners(listeners);
         layer.setIndex(layerIndex);
@@ -162,6 +224,46 @@ public class CpSpatialLayer extends FeedForwardLayer implements SpatialLayerConf
         this.defenderGrid = defenderGrid;
     }
 
+    public double getCourtSmoothness() {
+        return courtSmoothness;
+    }
+
+    public void setCourtSmoothness(double courtSmoothness) {
+        this.courtSmoothness = courtSmoothness;
+    }
+
+    public double getDefenderSmoothness() {
+        return defenderSmoothness;
+    }
+
+    public void setDefenderSmoothness(double defenderSmoothness) {
+        this.defenderSmoothness = defenderSmoothness;
+    }
+
+    public double getSmoothnessSigma() {
+        return smoothnessSigma;
+    }
+
+    public void setSmoothnessSigma(double smoothnessSigma) {
+        this.smoothnessSigma = smoothnessSigma;
+    }
+
+    public int getSmoothnessEvery() {
+        return smoothnessEvery;
+    }
+
+    public void setSmoothnessEvery(int smoothnessEvery) {
+        this.smoothnessEvery = smoothnessEvery;
+    }
+
+    /** Sets all four smoothness fields from {@code s}. */
+    public void setSmoothness(SpatialSmoothness s) {
+        courtSmoothness = s.court();
+        defenderSmoothness = s.defender();
+        smoothnessSigma = s.sigma();
+        smoothnessEvery = s.every();
+    }
+
     /** Court grid, convenience for {@code spec().court()}. */
     public GridSpec court() {
         return courtGrid.toSpec();
@@ -175,17 +277,23 @@ public class CpSpatialLayer extends FeedForwardLayer implements SpatialLayerConf
     @Override
     public boolean equals(Object o) {
         return o instanceof CpSpatialLayer other && super.equals(o) && tasks == other.tasks && rank == other.rank
-                && Objects.equals(courtGrid, other.courtGrid) && Objects.equals(defenderGrid, other.defenderGrid);
+                && Objects.equals(courtGrid, other.courtGrid) && Objects.equals(defenderGrid, other.defenderGrid)
+                && Double.compare(courtSmoothness, other.courtSmoothness) == 0
+                && Double.compare(defenderSmoothness, other.defenderSmoothness) == 0
+                && Double.compare(smoothnessSigma, other.smoothnessSigma) == 0
+                && smoothnessEvery == other.smoothnessEvery;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(super.hashCode(), tasks, rank, courtGrid, defenderGrid);
+        return Objects.hash(super.hashCode(), tasks, rank, courtGrid, defenderGrid, courtSmoothness,
+                defenderSmoothness, smoothnessSigma, smoothnessEvery);
     }
 
     @Override
     public String toString() {
         return "CpSpatialLayer(tasks=" + tasks + ", rank=" + rank + ", court=" + courtGrid.toSpec().label()
-                + ", defender=" + defenderGrid.toSpec().label() + ")";
+                + ", defender=" + defenderGrid.toSpec().label() + ", smoothness court=" + courtSmoothness
+                + " defender=" + defenderSmoothness + " sigma=" + smoothnessSigma + " every=" + smoothnessEvery + ")";
     }
 }

@@ -2,6 +2,7 @@ package io.github.finegrain.model;
 
 import io.github.finegrain.grid.GridSpec;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.deeplearning4j.nn.api.ParamInitializer;
@@ -13,6 +14,8 @@ import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.learning.regularization.Regularization;
+import org.nd4j.shade.jackson.annotation.JsonIgnore;
 
 /**
  * DL4J configuration of the <b>full-rank</b> spatial layer (paper, Sec. 2, Eq. 1 with F unfactorized):
@@ -26,7 +29,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * own grids ({@link #spec()}). Output: {@code [batch, 1]} logits (identity activation; put a sigmoid
  * {@code LossLayer} with binary cross-entropy on top). Parameters: {@code F [tasks, courtCells, defenderCells + 1]},
  * {@code b [1, tasks]} (see {@link FullRankSpatialParamInitializer}). L2 regularization, when configured, applies
- * to F only (bias excluded).
+ * to F only (bias excluded). The spatial smoothness penalty ({@link SpatialSmoothness}; off by default) applies to F
+ * along the court mode ({@code F[:, i, :]}) and along the defender mode ({@code F[:, :, c]}, the constant entry
+ * excluded); {@link #getRegularizationByParam} adds it to F's regularization after DL4J's L2.
  *
  * <p>A thin, Jackson-friendly adapter over the validated {@link SpatialLayerSpec}: build it with
  * {@link #FullRankSpatialLayer(SpatialLayerSpec)}; the no-argument constructor and setters exist for DL4J's JSON/YAML
@@ -38,13 +43,32 @@ public class FullRankSpatialLayer extends FeedForwardLayer implements SpatialLay
     private int tasks;
     private GridFields courtGrid;
     private GridFields defenderGrid;
+    private double courtSmoothness;
+    private double defenderSmoothness;
+    private double smoothnessSigma = SpatialSmoothness.DEFAULT_SIGMA;
+    private int smoothnessEvery = 1;
+    /** The smoothness regularizations of the current spec and weights, rebuilt when they change; never saved. */
+    @JsonIgnore
+    private transient SmoothnessTerms smoothnessTerms;
 
     /** For Jackson only. */
     public FullRankSpatialLayer() {
     }
 
-    /** A layer for {@code spec}; nIn = 13, nOut = 1. */
+    /** A layer for {@code spec} without smoothness penalty; nIn = 13, nOut = 1. */
     public FullRankSpatialLayer(SpatialLayerSpec spec) {
+        this(spec, SpatialSmoothness.NONE);
+    }
+
+    /** A layer for {@code spec} with the smoothness penalty {@code smoothness}; nIn = 13, nOut = 1. */
+    public FullRankSpatialLayer(SpatialLayerSpec spec, SpatialSmoothness smoothness) {
+        if (smoothness == null) {
+            throw new IllegalArgumentException("a smoothness setting is required (SpatialSmoothness.NONE for none)");
+        }
+        this.courtSmoothness = smoothness.court();
+        this.defenderSmoothness = smoothness.defender();
+        this.smoothnessSigma = smoothness.sigma();
+        this.smoothnessEvery = smoothness.every();
         this.tasks = spec.tasks();
         this.courtGrid = new GridFields(spec.court());
         this.defenderGrid = new GridFields(spec.defenderBox());
@@ -83,10 +107,48 @@ public class FullRankSpatialLayer extends FeedForwardLayer implements SpatialLay
         return new SpatialLayerSpec(tasks, courtGrid.toSpec(), defenderGrid.toSpec());
     }
 
+    /** The validated smoothness penalty of this layer. */
+    @Override
+    public SpatialSmoothness smoothness() {
+        return new SpatialSmoothness(courtSmoothness, defenderSmoothness, smoothnessSigma, smoothnessEvery);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>F: DL4J's regularization (L2, L1, weight decay as configured) followed by the smoothness terms with a
+     * non-zero weight ({@link SpatialSmoothnessRegularization}, court mode then defender mode); b: DL4J's bias
+     * regularization.
+     */
+    @Override
+    public List<Regularization> getRegularizationByParam(String paramName) {
+        return smoothnessTerms().with(paramName, super.getRegularizationByParam(paramName));
+    }
+
+    private SmoothnessTerms smoothnessTerms() {
+        SpatialLayerSpec s = spec();
+        SpatialSmoothness sm = smoothness();
+        SmoothnessTerms t = smoothnessTerms;
+        if (t == null || !t.isFor(s, sm)) {
+            t = SmoothnessTerms.fullRank(s, sm);
+            smoothnessTerms = t;
+        }
+        return t;
+    }
+
+    /** A copy as DL4J's {@code BaseLayer.clone()}; the copy builds its own smoothness terms. */
+    @Override
+    public FullRankSpatialLayer clone() {
+        FullRankSpatialLayer c = (FullRankSpatialLayer) super.clone();
+        c.smoothnessTerms = null;
+        return c;
+    }
+
     @Override
     public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf,
             Collection<TrainingListener> listeners, int layerIndex, INDArray layerParamsView,
             boolean initializeParams, DataType networkDataType) {
+        smoothness(); // fail fast on invalid deserialized weights
         FullRankSpatialLayerImpl layer = new FullRankSpatialLayerImpl(conf, networkDataType);
         layer.setListeners(listeners);
         layer.setIndex(layerIndex);
@@ -149,6 +211,46 @@ public class FullRankSpatialLayer extends FeedForwardLayer implements SpatialLay
         this.defenderGrid = defenderGrid;
     }
 
+    public double getCourtSmoothness() {
+        return courtSmoothness;
+    }
+
+    public void setCourtSmoothness(double courtSmoothness) {
+        this.courtSmoothness = courtSmoothness;
+    }
+
+    public double getDefenderSmoothness() {
+        return defenderSmoothness;
+    }
+
+    public void setDefenderSmoothness(double defenderSmoothness) {
+        this.defenderSmoothness = defenderSmoothness;
+    }
+
+    public double getSmoothnessSigma() {
+        return smoothnessSigma;
+    }
+
+    public void setSmoothnessSigma(double smoothnessSigma) {
+        this.smoothnessSigma = smoothnessSigma;
+    }
+
+    public int getSmoothnessEvery() {
+        return smoothnessEvery;
+    }
+
+    public void setSmoothnessEvery(int smoothnessEvery) {
+        this.smoothnessEvery = smoothnessEvery;
+    }
+
+    /** Sets all four smoothness fields from {@code s}. */
+    public void setSmoothness(SpatialSmoothness s) {
+        courtSmoothness = s.court();
+        defenderSmoothness = s.defender();
+        smoothnessSigma = s.sigma();
+        smoothnessEvery = s.every();
+    }
+
     /** Court grid, convenience for {@code spec().court()}. */
     public GridSpec court() {
         return courtGrid.toSpec();
@@ -162,17 +264,23 @@ public class FullRankSpatialLayer extends FeedForwardLayer implements SpatialLay
     @Override
     public boolean equals(Object o) {
         return o instanceof FullRankSpatialLayer other && super.equals(o) && tasks == other.tasks
-                && Objects.equals(courtGrid, other.courtGrid) && Objects.equals(defenderGrid, other.defenderGrid);
+                && Objects.equals(courtGrid, other.courtGrid) && Objects.equals(defenderGrid, other.defenderGrid)
+                && Double.compare(courtSmoothness, other.courtSmoothness) == 0
+                && Double.compare(defenderSmoothness, other.defenderSmoothness) == 0
+                && Double.compare(smoothnessSigma, other.smoothnessSigma) == 0
+                && smoothnessEvery == other.smoothnessEvery;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(super.hashCode(), tasks, courtGrid, defenderGrid);
+        return Objects.hash(super.hashCode(), tasks, courtGrid, defenderGrid, courtSmoothness, defenderSmoothness,
+                smoothnessSigma, smoothnessEvery);
     }
 
     @Override
     public String toString() {
         return "FullRankSpatialLayer(tasks=" + tasks + ", court=" + courtGrid.toSpec().label() + ", defender="
-                + defenderGrid.toSpec().label() + ")";
+                + defenderGrid.toSpec().label() + ", smoothness court=" + courtSmoothness + " defender="
+                + defenderSmoothness + " sigma=" + smoothnessSigma + " every=" + smoothnessEvery + ")";
     }
 }

@@ -19,4 +19,7 @@ public interface SpatialLayerConf {
 
     /** Axis of the court mode in that parameter: 1 in {@code F [tasks, court, defender]}, 0 in {@code B [court, K]}. */
     int courtAxis();
+
+    /** The layer's spatial smoothness penalty ({@link SpatialSmoothness#NONE} when off). */
+    SpatialSmoothness smoothness();
 }

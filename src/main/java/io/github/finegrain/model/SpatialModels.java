@@ -31,7 +31,8 @@ import org.nd4j.linalg.learning.regularization.Regularization;
  *
  * <p>Both build a <b>new</b> network from a copy of the old configuration with only the spatial layer replaced: the
  * network-wide settings (seed, data type, workspace modes) and the spatial layer's own settings (updater, bias
- * updater, L1/L2 regularization, weight init, bias init, gradient normalization, weight noise, dropout,
+ * updater, L1/L2 regularization, the spatial smoothness penalty ({@link SpatialSmoothness}: weights, σ and interval
+ * kept, its kernel rebuilt for the new grids), weight init, bias init, gradient normalization, weight noise, dropout,
  * constraints, name) are kept, and the other layers' parameters are copied. The new network's <b>updater state
  * starts from zero</b> (its shapes change with the parameters) and its <b>iteration and epoch counts restart at
  * 0</b>, consistently with that state (Adam's bias correction is indexed by the iteration count; learning-rate
@@ -162,7 +163,7 @@ public final class SpatialModels {
         f = null; // let the copy go before CP-ALS allocates its work arrays
         CpResult fit = CpAls.fit(tensor, options);
 
-        CpSpatialLayer layer = new CpSpatialLayer(new CpLayerSpec(s, options.rank()));
+        CpSpatialLayer layer = new CpSpatialLayer(new CpLayerSpec(s, options.rank()), full.smoothness());
         copySettings(full, layer);
         MultiLayerNetwork out = rebuild(fullRank, index, layer);
         org.deeplearning4j.nn.api.Layer newLayer = out.getLayer(index);

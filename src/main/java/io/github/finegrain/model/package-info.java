@@ -10,6 +10,9 @@
  *   defenderCells + 1]} ({@link io.github.finegrain.model.SpatialLayerSpec}).</li>
  *   <li>{@link io.github.finegrain.model.CpSpatialLayer}: F = A ⊗ B ⊗ C of rank K
  *   ({@link io.github.finegrain.model.CpLayerSpec}), sparse forward/backward without reconstructing F.</li>
+ *   <li>{@link io.github.finegrain.model.SpatialSmoothness}: the optional spatial smoothness penalty of both layers
+ *   (Gaussian-kernel graph Laplacian per spatial mode), applied by DL4J's updater as
+ *   {@link io.github.finegrain.model.SpatialSmoothnessRegularization}.</li>
  *   <li>{@link io.github.finegrain.model.SpatialNetworks}: [spatial layer → sigmoid binary cross-entropy] as a
  *   MultiLayerNetwork or a ComputationGraph.</li>
  *   <li>{@link io.github.finegrain.model.SpatialModels}: stage transitions, fine-graining a network's grids

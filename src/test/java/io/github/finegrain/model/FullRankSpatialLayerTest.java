@@ -146,6 +146,26 @@ class FullRankSpatialLayerTest {
     }
 
     @Test
+    void l2AppliesToFNotTheBias() {
+        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
+        MultiLayerNetwork plain = net(DataType.DOUBLE, new NoOp());
+        MultiLayerNetwork reg = SpatialNetworks.network(new FullRankSpatialLayer(SPEC),
+                new SpatialNetworks.Options(new NoOp(), 0.5, 1.0, 42, DataType.DOUBLE));
+        reg.setParams(plain.params());
+        org.nd4j.linalg.dataset.DataSet ds = new org.nd4j.linalg.dataset.DataSet(randomRows(40, SPEC.tasks(), 16,
+                DataType.DOUBLE), randomLabels(40, 17, DataType.DOUBLE));
+        double f2 = plain.getLayer(0).getParam("F").norm2Number().doubleValue();
+        double b2 = plain.getLayer(0).getParam("b").norm2Number().doubleValue();
+        assertThat(b2).isGreaterThan(0.1);
+        // DL4J's L2 adds 0.5 * l2 * Σ F² (bias excluded) to the per-example mean loss
+        assertThat(reg.score(ds) - plain.score(ds)).isCloseTo(0.5 * 0.5 * f2 * f2, within(1e-9));
+        org.deeplearning4j.nn.conf.layers.BaseLayer conf =
+                (org.deeplearning4j.nn.conf.layers.BaseLayer) reg.getLayerWiseConfigurations().getConf(0).getLayer();
+        assertThat(conf.getRegularizationByParam("F")).hasSize(1);
+        assertThat(conf.getRegularizationByParam("b")).isEmpty();
+    }
+
+    @Test
     void jsonAndYamlRoundTrip() {
         MultiLayerConfiguration conf = net(DataType.FLOAT, new Sgd(0.1)).getLayerWiseConfigurations();
         MultiLayerConfiguration fromJson = MultiLayerConfiguration.fromJson(conf.toJson());
