@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "finegrain", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Interpretable spatial latent factor models on Deeplearning4j.",
-        subcommands = {TrainCommand.class, FactorizeCommand.class, BenchCommand.class,
+        subcommands = {TrainCommand.class, FactorizeCommand.class, BenchCommand.class, TuneCommand.class,
                 CommandLine.HelpCommand.class})
 public final class FinegrainCli {
 
