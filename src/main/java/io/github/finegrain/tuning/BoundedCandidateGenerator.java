@@ -26,6 +26,7 @@ import org.deeplearning4j.arbiter.optimize.api.ParameterSpace;
  *
  * <p>Called from the runner's thread only.
  */
+@SuppressWarnings("rawtypes") // Arbiter's CandidateGenerator returns the raw Candidate
 public final class BoundedCandidateGenerator implements CandidateGenerator {
     private final CandidateGenerator delegate;
     private final int maxCandidates;

@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * <p>The task hands its {@link TrialResult} to the sink (on the runner's executor thread) and returns it as the
  * result's model-specific results; a run that throws becomes a {@code failed} trial, not a lost one.
  */
-@SuppressWarnings("deprecation")
+@SuppressWarnings({"deprecation", "rawtypes", "unchecked"}) // Arbiter's interfaces use the raw Candidate
 final class MmtSeTaskCreator implements TaskCreator {
     private static final Logger LOG = LoggerFactory.getLogger(MmtSeTaskCreator.class);
 
