@@ -92,6 +92,7 @@ class FineGrainSpaceTest {
     }
 
     @Test
+    @SuppressWarnings("rawtypes") // Arbiter's Candidate
     void gridSearchVisitsEveryCombinationWithGeometricDeltas() {
         GridSearchCandidateGenerator g = new GridSearchCandidateGenerator(
                 new FineGrainSpace(rankDelta(SearchSpace.Search.GRID), BASE), 3,

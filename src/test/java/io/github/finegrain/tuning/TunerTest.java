@@ -29,7 +29,7 @@ class TunerTest {
             new int[0]);
 
     /** A task that "trains" instantly: score = 1 / rank. */
-    @SuppressWarnings("deprecation")
+    @SuppressWarnings({"deprecation", "rawtypes"}) // Arbiter's TaskCreator signatures
     private static Tuner.Tasks instant(AtomicInteger started) {
         return (base, minutes, deadline, sink) -> new TaskCreator() {
             @Override
@@ -45,7 +45,7 @@ class TunerTest {
                     long now = System.currentTimeMillis();
                     return new OptimizationResult(c, t.score(), c.getIndex(), t, new CandidateInfo(c.getIndex(),
                             CandidateStatus.Complete, t.score(), now, now, now, c.getFlatParameters(), null), null);
-                }; 
+                };
             }
 
             @Override
