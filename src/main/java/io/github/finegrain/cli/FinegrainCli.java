@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
 @Command(name = "finegrain", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Interpretable spatial latent factor models on Deeplearning4j.",
         subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, PlotCommand.class,
-                ImportSportvuCommand.class, FactorizeCommand.class, BenchCommand.class, SynthSportvuCommand.class,
+                TuneCommand.class, ImportSportvuCommand.class, FactorizeCommand.class, BenchCommand.class,
+                SynthSportvuCommand.class,
                 CommandLine.HelpCommand.class})
 public final class FinegrainCli {
 

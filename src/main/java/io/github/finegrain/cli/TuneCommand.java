@@ -1,0 +1,149 @@
+package io.github.finegrain.cli;
+
+import io.github.finegrain.data.BundledData;
+import io.github.finegrain.data.ExampleBuilder;
+import io.github.finegrain.data.ExampleSet;
+import io.github.finegrain.data.Split;
+import io.github.finegrain.train.MultiResolutionOptions;
+import io.github.finegrain.tuning.CandidateGenerationException;
+import io.github.finegrain.tuning.SearchSpace;
+import io.github.finegrain.tuning.TrialResult;
+import io.github.finegrain.tuning.Tuner;
+import io.github.finegrain.tuning.TuningReport;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.IntStream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code finegrain tune}: an Arbiter random or grid search over CP rank and Δ (optionally the learning rates), each
+ * candidate a full MMT-SE run on the training games scored by its validation log loss. Writes
+ * {@code results.csv} (rewritten after every candidate) and {@code summary.md} to {@code tuning/<name>/}.
+ */
+@Command(name = "tune", mixinStandardHelpOptions = true,
+        description = "Search CP rank and the fine-graining threshold (Arbiter random or grid search): every candidate "
+                + "runs the whole multi-resolution schedule and is scored by its validation log loss.")
+public final class TuneCommand implements Callable<Integer> {
+    /** The default search space file. */
+    static final String DEFAULT_SPACE = "tuning/rank-delta.json";
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--space", paramLabel = "FILE", defaultValue = DEFAULT_SPACE,
+            description = "Search space file (JSON: search, candidates, seed, parameter ranges; format in "
+                    + "tuning/README.md) (default: ${DEFAULT-VALUE}).")
+    Path space;
+
+    @Option(names = "--max-candidates", paramLabel = "N",
+            description = "Train at most N candidates (default: the space file's \"candidates\").")
+    Integer maxCandidates;
+
+    @Option(names = "--max-minutes", paramLabel = "M", defaultValue = "60",
+            description = "No candidate starts, and none trains, after M minutes (default: ${DEFAULT-VALUE}).")
+    double maxMinutes;
+
+    @Option(names = "--candidate-minutes", paramLabel = "M", defaultValue = "10",
+            description = "Training budget of one candidate, minutes (default: ${DEFAULT-VALUE}).")
+    double candidateMinutes;
+
+    @Option(names = "--out", paramLabel = "DIR",
+            description = "Output directory (default: tuning/<name of the search>).")
+    Path out;
+
+    @Option(names = "--max-steps-per-stage", defaultValue = "300",
+            description = "A stage ends after this many minibatches whatever its rule (default: ${DEFAULT-VALUE}, "
+                    + "not train's 1500: a small delta seldom fires, and the step limit, not the clock, should end "
+                    + "its stages).")
+    int maxStepsPerStage;
+
+    @Option(names = "--batch", defaultValue = "1024", description = "Rows per minibatch (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--data", paramLabel = "DIR",
+            description = "Directory in the bundled data's layout (default: the data bundled in the jar).")
+    Path data;
+
+    @Option(names = "--max-train-examples", paramLabel = "N",
+            description = "Use only the first N training examples (a quick slice for smoke tests).")
+    Integer maxTrainExamples;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter o = spec.commandLine().getOut();
+        if (maxCandidates != null && maxCandidates < 1) {
+            throw new IllegalArgumentException("--max-candidates must be >= 1, found " + maxCandidates);
+        }
+        if (maxTrainExamples != null && maxTrainExamples < 1) {
+            throw new IllegalArgumentException("--max-train-examples must be >= 1, found " + maxTrainExamples);
+        }
+        MultiResolutionOptions base = baseOptions();
+        SearchSpace s = SearchSpace.read(space);
+        Tuner.Settings settings = new Tuner.Settings(maxCandidates != null ? maxCandidates : s.candidates(),
+                maxMinutes, candidateMinutes, 10);
+        Path dir = out != null ? out : Path.of("tuning", s.name());
+
+        ExampleSet train = examples(Split.TRAIN);
+        if (maxTrainExamples != null && maxTrainExamples < train.size()) {
+            train = train.subset(IntStream.range(0, maxTrainExamples).toArray());
+        }
+        ExampleSet val = examples(Split.VAL);
+        String dataLine = String.format(java.util.Locale.ROOT, "%s, %d training and %d validation examples",
+                data == null ? "bundled cle-starters-2015-16" : data.toString(), train.size(), val.size());
+        o.printf("%s search over %s from %s: up to %d candidates, %s min (each at most %s min)%n",
+                s.search().fileName(), s.describe(), space, settings.maxCandidates(), maxMinutes, candidateMinutes);
+        o.println("Data: " + dataLine);
+        o.flush();
+        Files.createDirectories(dir);
+
+        List<TrialResult> done = new ArrayList<>();
+        Tuner.Result result;
+        try {
+            result = new Tuner(base, settings).run(s, train, val, t -> {
+                synchronized (done) {
+                    done.add(t);
+                    o.printf("  candidate %d: rank %d, delta %.4g -> %s, val log loss %.5f, ROC AUC %.4f, %.1f s, "
+                            + "%d rule transitions%n", t.candidate(), t.point().rank(), t.point().delta(), t.status(),
+                            t.score(), t.rocAuc(), t.seconds(), t.ruleTransitions());
+                    o.flush();
+                    try {
+                        TuningReport.writeResults(dir, done);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }
+            });
+        } catch (CandidateGenerationException e) {
+            spec.commandLine().getErr().println("error: the search failed: " + e.getMessage());
+            return picocli.CommandLine.ExitCode.SOFTWARE;
+        }
+        TuningReport.writeResults(dir, result.trials());
+        String summary = TuningReport.summary(space.toString(), s, settings, base, dataLine, result);
+        Files.writeString(dir.resolve(TuningReport.SUMMARY), summary);
+        o.println();
+        o.print(summary);
+        o.println();
+        o.println("Wrote " + dir.resolve(TuningReport.RESULTS) + " and " + dir.resolve(TuningReport.SUMMARY));
+        return 0;
+    }
+
+    private ExampleSet examples(Split split) throws IOException {
+        return ExampleBuilder.build(data == null ? BundledData.load(split) : BundledData.load(data, split)).examples();
+    }
+
+    /** The train command's defaults with this command's step limit and batch size. */
+    MultiResolutionOptions baseOptions() {
+        MultiResolutionOptions d = MultiResolutionOptions.defaults();
+        return new MultiResolutionOptions(d.ladder(), d.rank(), d.criterion(), d.rules(), d.window(), batch,
+                d.optimizer(), d.learningRate(), d.cpLearningRate(), d.l2(), d.positiveWeight(), d.seed(),
+                d.dataType(), d.minTaskExamples(), d.validationEvery(), maxStepsPerStage, d.maxMinutes());
+    }
+}
