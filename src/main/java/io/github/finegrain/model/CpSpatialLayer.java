@@ -1,20 +1,12 @@
 package io.github.finegrain.model;
 
-import io.github.finegrain.grid.GridSpec;
 import java.util.Collection;
-import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import org.deeplearning4j.nn.api.ParamInitializer;
-import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
-import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.learning.regularization.Regularization;
 import org.nd4j.shade.jackson.annotation.JsonIgnore;
 
 /**
@@ -40,7 +32,7 @@ import org.nd4j.shade.jackson.annotation.JsonIgnore;
  * {@link #CpSpatialLayer(CpLayerSpec)}; the no-argument constructor and setters exist for DL4J's JSON/YAML
  * serialization only.
  */
-public class CpSpatialLayer extends FeedForwardLayer implements SpatialLayerConf {
+public class CpSpatialLayer extends SpatialLayerBase {
     private static final long serialVersionUID = 1L;
 
     private int tasks;
@@ -66,62 +58,23 @@ public class CpSpatialLayer extends FeedForwardLayer implements SpatialLayerConf
 
     /** A layer for {@code spec} with the smoothness penalty {@code smoothness}; nIn = 13, nOut = 1. */
     public CpSpatialLayer(CpLayerSpec spec, SpatialSmoothness smoothness) {
-        if (smoothness == null) {
-            throw new IllegalArgumentException("a smoothness setting is required (SpatialSmoothness.NONE for none)");
-        }
-        this.courtSmoothness = smoothness.court();
-        this.defenderSmoothness = smoothness.defender();
-        this.smoothnessSigma = smoothness.sigma();
-        this.smoothnessEvery = smoothness.every();
-        this.tasks = spec.tasks();
+        super(spec.spatial(), smoothness);
         this.rank = spec.rank();
-        this.courtGrid = new GridFields(spec.court());
-        this.defenderGrid = new GridFields(spec.defenderBox());
-        this.nIn = InputRow.WIDTH;
-        this.nOut = 1;
-        this.activationFn = new org.nd4j.linalg.activations.impl.ActivationIdentity();
     }
 
     /** The validated spec of this layer. */
     public CpLayerSpec spec() {
-        return new CpLayerSpec(new SpatialLayerSpec(tasks, courtGrid.toSpec(), defenderGrid.toSpec()), rank);
+        return new CpLayerSpec(spatialSpec(), rank);
     }
 
-    /** The validated smoothness penalty of this layer. */
-    @Override
-    public SpatialSmoothness smoothness() {
-        return new SpatialSmoothness(courtSmoothness, defenderSmoothness, smoothnessSigma, smoothnessEvery);
-    }
-
-    /**
-     * {@inheritDoc}
-     *
-     * <p>A, B, C: DL4J's regularization (L2, L1, weight decay as configured), followed for B by the court smoothness
-     * term and for C by the defender smoothness term when their weight is non-zero
-     * ({@link SpatialSmoothnessRegularization}); b: DL4J's bias regularization.
-     */
-    @Override
-    public List<Regularization> getRegularizationByParam(String paramName) {
-        return smoothnessTerms().with(paramName, super.getRegularizationByParam(paramName));
-    }
-
-    private SmoothnessTerms smoothnessTerms() {
-        CpLayerSpec s = spec();
-        SpatialSmoothness sm = smoothness();
-        SmoothnessTerms t = smoothnessTerms;
-        if (t == null || !t.isFor(s, sm)) {
-            t = SmoothnessTerms.cp(s, sm);
-            smoothnessTerms = t;
-        }
-        return t;
-    }
-
-    /** A copy as DL4J's {@code BaseLayer.clone()}; the copy builds its own smoothness terms. */
     @Override
     public CpSpatialLayer clone() {
-        CpSpatialLayer c = (CpSpatialLayer) super.clone();
-        c.smoothnessTerms = null;
-        return c;
+        return (CpSpatialLayer) super.clone();
+    }
+
+    @Override
+    protected SmoothnessTerms buildSmoothnessTerms(SpatialLayerSpec s, SpatialSmoothness sm) {
+        return SmoothnessTerms.cp(spec(), sm);
     }
 
     @Override
@@ -140,13 +93,26 @@ public class CpSpatialLayer extends FeedForwardLayer implements SpatialLayerConf
     }
 
     @Override
-    public SpatialLayerSpec spatialSpec() {
-        return spec().spatial();
+    public String kind() {
+        return "cp";
+    }
+
+    public int getRank() {
+        return rank;
+    }
+
+    public void setRank(int rank) {
+        this.rank = rank;
     }
 
     @Override
-    public String kind() {
-        return "cp";
+    public boolean equals(Object o) {
+        return super.equals(o) && rank == ((CpSpatialLayer) o).rank;
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * super.hashCode() + rank;
     }
 
     @Override
@@ -169,131 +135,4 @@ public class CpSpatialLayer extends FeedForwardLayer implements SpatialLayerConf
         return CpSpatialParamInitializer.getInstance();
     }
 
-    @Override
-    public InputType getOutputType(int layerIndex, InputType inputType) {
-        return InputType.feedForward(1);
-    }
-
-    @Override
-    public void setNIn(InputType inputType, boolean override) {
-        // The input width is fixed by InputRow.
-        this.nIn = InputRow.WIDTH;
-    }
-
-    @Override
-    public InputPreProcessor getPreProcessorForInputType(InputType inputType) {
-        return null;
-    }
-
-    @Override
-    public LayerMemoryReport getMemoryReport(InputType inputType) {
-        long params = initializer().numParams(this);
-        return new LayerMemoryReport.Builder(layerName, CpSpatialLayer.class, inputType, getOutputType(0, inputType))
-                .standardMemory(params, 0).workingMemory(0, 0, 0, 1).cacheMemory(0, 0).build();
-    }
-
-    public int getTasks() {
-        return tasks;
-    }
-
-    public void setTasks(int tasks) {
-        this.tasks = tasks;
-    }
-
-    public int getRank() {
-        return rank;
-    }
-
-    public void setRank(int rank) {
-        this.rank = rank;
-    }
-
-    public GridFields getCourtGrid() {
-        return courtGrid;
-    }
-
-    public void setCourtGrid(GridFields courtGrid) {
-        this.courtGrid = courtGrid;
-    }
-
-    public GridFields getDefenderGrid() {
-        return defenderGrid;
-    }
-
-    public void setDefenderGrid(GridFields defenderGrid) {
-        this.defenderGrid = defenderGrid;
-    }
-
-    public double getCourtSmoothness() {
-        return courtSmoothness;
-    }
-
-    public void setCourtSmoothness(double courtSmoothness) {
-        this.courtSmoothness = courtSmoothness;
-    }
-
-    public double getDefenderSmoothness() {
-        return defenderSmoothness;
-    }
-
-    public void setDefenderSmoothness(double defenderSmoothness) {
-        this.defenderSmoothness = defenderSmoothness;
-    }
-
-    public double getSmoothnessSigma() {
-        return smoothnessSigma;
-    }
-
-    public void setSmoothnessSigma(double smoothnessSigma) {
-        this.smoothnessSigma = smoothnessSigma;
-    }
-
-    public int getSmoothnessEvery() {
-        return smoothnessEvery;
-    }
-
-    public void setSmoothnessEvery(int smoothnessEvery) {
-        this.smoothnessEvery = smoothnessEvery;
-    }
-
-    /** Sets all four smoothness fields from {@code s}. */
-    public void setSmoothness(SpatialSmoothness s) {
-        courtSmoothness = s.court();
-        defenderSmoothness = s.defender();
-        smoothnessSigma = s.sigma();
-        smoothnessEvery = s.every();
-    }
-
-    /** Court grid, convenience for {@code spec().court()}. */
-    public GridSpec court() {
-        return courtGrid.toSpec();
-    }
-
-    /** Defender grid, convenience for {@code spec().defenderBox()}. */
-    public GridSpec defenderBox() {
-        return defenderGrid.toSpec();
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof CpSpatialLayer other && super.equals(o) && tasks == other.tasks && rank == other.rank
-                && Objects.equals(courtGrid, other.courtGrid) && Objects.equals(defenderGrid, other.defenderGrid)
-                && Double.compare(courtSmoothness, other.courtSmoothness) == 0
-                && Double.compare(defenderSmoothness, other.defenderSmoothness) == 0
-                && Double.compare(smoothnessSigma, other.smoothnessSigma) == 0
-                && smoothnessEvery == other.smoothnessEvery;
-    }
-
-    @Override
-    public int hashCode() {
-        return Objects.hash(super.hashCode(), tasks, rank, courtGrid, defenderGrid, courtSmoothness,
-                defenderSmoothness, smoothnessSigma, smoothnessEvery);
-    }
-
-    @Override
-    public String toString() {
-        return "CpSpatialLayer(tasks=" + tasks + ", rank=" + rank + ", court=" + courtGrid.toSpec().label()
-                + ", defender=" + defenderGrid.toSpec().label() + ", smoothness court=" + courtSmoothness
-                + " defender=" + defenderSmoothness + " sigma=" + smoothnessSigma + " every=" + smoothnessEvery + ")";
-    }
 }
