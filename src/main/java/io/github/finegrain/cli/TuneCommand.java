@@ -106,6 +106,11 @@ public final class TuneCommand implements Callable<Integer> {
 
         List<TrialResult> done = new ArrayList<>();
         Tuner.Result result;
+        // a progress bar over candidates on a terminal; the per-candidate lines below either way
+        me.tongfei.progressbar.ProgressBar bar = System.console() == null ? null
+                : new me.tongfei.progressbar.ProgressBarBuilder().setTaskName("tune")
+                        .setInitialMax(settings.maxCandidates()).setStyle(me.tongfei.progressbar.ProgressBarStyle.ASCII)
+                        .continuousUpdate().build();
         try {
             result = new Tuner(base, settings).run(s, train, val, t -> {
                 synchronized (done) {
@@ -114,6 +119,9 @@ public final class TuneCommand implements Callable<Integer> {
                             + "%d rule transitions%n", t.candidate(), t.point().rank(), t.point().delta(), t.status(),
                             t.score(), t.rocAuc(), t.seconds(), t.ruleTransitions());
                     o.flush();
+                    if (bar != null) {
+                        bar.stepTo(done.size());
+                    }
                     try {
                         TuningReport.writeResults(dir, done);
                     } catch (IOException e) {
@@ -122,8 +130,14 @@ public final class TuneCommand implements Callable<Integer> {
                 }
             });
         } catch (CandidateGenerationException e) {
+            if (bar != null) {
+                bar.close();
+            }
             spec.commandLine().getErr().println("error: the search failed: " + e.getMessage());
             return picocli.CommandLine.ExitCode.SOFTWARE;
+        }
+        if (bar != null) {
+            bar.close();
         }
         TuningReport.writeResults(dir, result.trials());
         String summary = TuningReport.summary(space.toString(), s, settings, base, dataLine, result);
