@@ -13,7 +13,7 @@ import io.github.finegrain.train.FineGrainRule;
 import io.github.finegrain.train.FineGrainRules;
 import io.github.finegrain.train.SpatialEntropyListener;
 import io.github.finegrain.train.StageObservation;
-import io.github.finegrain.eval.BinaryMetrics;
+import io.github.finegrain.train.Trainer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -76,14 +76,14 @@ public final class CriteriaBenchmark {
         SpatialEntropyListener listener = new SpatialEntropyListener(window);
         net.setListeners(listener);
         List<StageObservation> obs = new ArrayList<>();
-        obs.add(new StageObservation(0, Double.NaN, null, valLoss(net, val, labels)));
+        obs.add(new StageObservation(0, Double.NaN, null, Trainer.validationLogLoss(net, val, labels)));
         int step = 0;
         while (step < steps) {
             for (DataSet b : shuffled(rows, 1024, rnd)) {
                 net.fit(b);
                 step++;
                 EntropyReading r = listener.lastReading();
-                double vl = step % VALIDATION_EVERY == 0 ? valLoss(net, val, labels) : Double.NaN;
+                double vl = step % VALIDATION_EVERY == 0 ? Trainer.validationLogLoss(net, val, labels) : Double.NaN;
                 obs.add(new StageObservation(step, r.minibatchLoss(), r, vl));
                 if (step == steps) {
                     break;
@@ -98,11 +98,6 @@ public final class CriteriaBenchmark {
         DataSet copy = rows.copy();
         copy.shuffle(rnd.nextLong());
         return copy.batchBy(size);
-    }
-
-    static double valLoss(MultiLayerNetwork net, DataSet val, byte[] labels) {
-        double[] p = net.output(val.getFeatures(), false).reshape(labels.length).toDoubleVector();
-        return BinaryMetrics.of(p, labels, 0.5).logLoss();
     }
 
     static List<Row> evaluate(String data, String stage, List<StageObservation> obs, FineGrainRules.Parameters p,

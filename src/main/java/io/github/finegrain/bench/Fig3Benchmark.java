@@ -5,6 +5,7 @@ import io.github.finegrain.data.PlantedData;
 import io.github.finegrain.data.TaskIndex;
 import io.github.finegrain.eval.BinaryMetrics;
 import io.github.finegrain.factor.Congruence;
+import io.github.finegrain.grid.FineGraining;
 import io.github.finegrain.grid.GridSpec;
 import io.github.finegrain.model.CpSpatialLayer;
 import io.github.finegrain.model.CpSpatialParamInitializer;
@@ -250,8 +251,8 @@ public final class Fig3Benchmark {
     }
 
     /**
-     * Rows of a factor on {@code grid} carried to the nested finer {@code fine} grid: each fine cell inherits its
-     * parent cell's row (the model's own fine-graining, so the function is unchanged); with {@code constantRow} the
+     * Rows of a factor on {@code grid} carried to the finer {@code fine} grid by {@link FineGraining}, the model's own
+     * operator (on the nested ladder grids each fine cell inherits its parent's row, so the function is unchanged); with {@code constantRow} the
      * last row (the constant defender entry) is kept last. A run stopped by its time budget before the finest stage
      * ends on a coarser grid.
      */
@@ -259,14 +260,19 @@ public final class Fig3Benchmark {
         if (grid.equals(fine)) {
             return f;
         }
-        double[][] out = new double[fine.cellCount() + (constantRow ? 1 : 0)][];
-        for (int i = 0; i < fine.cellCount(); i++) {
-            out[i] = f[grid.cellOf(fine.centerX(i), fine.centerY(i))].clone();
+        int k = f[0].length;
+        double[] flat = new double[f.length * k];
+        for (int i = 0; i < f.length; i++) {
+            System.arraycopy(f[i], 0, flat, i * k, k);
         }
-        if (constantRow) {
-            out[fine.cellCount()] = f[grid.cellCount()].clone();
+        FineGraining fg = FineGraining.between(grid, fine);
+        int[] dims = {f.length, k};
+        double[] out = constantRow ? fg.applyAlongDefenderAxis(flat, dims, 0) : fg.applyAlongAxis(flat, dims, 0);
+        double[][] rows = new double[out.length / k][k];
+        for (int i = 0; i < rows.length; i++) {
+            System.arraycopy(out, i * k, rows[i], 0, k);
         }
-        return out;
+        return rows;
     }
 
     /**

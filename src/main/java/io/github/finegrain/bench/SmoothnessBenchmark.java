@@ -14,6 +14,7 @@ import io.github.finegrain.model.SpatialLayerSpec;
 import io.github.finegrain.model.SpatialNetworks;
 import io.github.finegrain.model.SpatialSmoothness;
 import io.github.finegrain.train.ExampleRows;
+import io.github.finegrain.train.Trainer;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -203,10 +204,10 @@ public final class SmoothnessBenchmark {
         double bestLoss = Double.POSITIVE_INFINITY;
         int bestEpoch = 0;
         for (int epoch = 1; epoch <= 40; epoch++) {
-            for (DataSet batch : shuffledBatches(rows, 1024, rnd)) {
+            for (DataSet batch : Trainer.shuffledBatches(rows, 1024, rnd)) {
                 net.fit(batch);
             }
-            double loss = metrics(net, val, valLabels).logLoss();
+            double loss = Trainer.validationLogLoss(net, val, valLabels);
             if (loss < bestLoss - 1e-6) {
                 bestLoss = loss;
                 bestEpoch = epoch;
@@ -226,23 +227,4 @@ public final class SmoothnessBenchmark {
         return BinaryMetrics.of(p, labels, 0.5);
     }
 
-    private static List<DataSet> shuffledBatches(DataSet all, int size, Random rnd) {
-        int n = all.numExamples();
-        int[] perm = new int[n];
-        for (int i = 0; i < n; i++) {
-            perm[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = rnd.nextInt(i + 1);
-            int tmp = perm[i];
-            perm[i] = perm[j];
-            perm[j] = tmp;
-        }
-        List<DataSet> batches = new ArrayList<>();
-        for (int from = 0; from < n; from += size) {
-            int[] idx = Arrays.copyOfRange(perm, from, Math.min(n, from + size));
-            batches.add(new DataSet(all.getFeatures().getRows(idx), all.getLabels().getRows(idx)));
-        }
-        return batches;
-    }
 }

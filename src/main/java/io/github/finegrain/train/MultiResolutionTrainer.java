@@ -218,7 +218,7 @@ public final class MultiResolutionTrainer {
             FineGrainRule rule = FineGrainRules.create(options.criterion(), options.rules());
             progress.stageStarted(s, stage, options.maxStepsPerStage());
             INDArray best = net.params().dup();
-            double startLoss = validationLogLoss(net, setup.val, setup.valLabels);
+            double startLoss = Trainer.validationLogLoss(net, setup.val, setup.valLabels);
             double bestLoss = startLoss;
             int bestStep = 0;
             String endReason = null;
@@ -231,7 +231,7 @@ public final class MultiResolutionTrainer {
                 progress.step(s, step, reading.minibatchLoss());
                 double vl = Double.NaN;
                 if (step % options.validationEvery() == 0) {
-                    vl = validationLogLoss(net, setup.val, setup.valLabels);
+                    vl = Trainer.validationLogLoss(net, setup.val, setup.valLabels);
                     if (vl < bestLoss) {
                         bestLoss = vl;
                         bestStep = step;
@@ -248,7 +248,7 @@ public final class MultiResolutionTrainer {
                 }
                 if (endReason != null && Double.isNaN(vl)) {
                     // the stage's last minibatch is always validated, so a short stage can hand on what it learned
-                    vl = validationLogLoss(net, setup.val, setup.valLabels);
+                    vl = Trainer.validationLogLoss(net, setup.val, setup.valLabels);
                     if (vl < bestLoss) {
                         bestLoss = vl;
                         bestStep = step;
@@ -305,10 +305,6 @@ public final class MultiResolutionTrainer {
         net.setListeners();
         TrainedModel model = new TrainedModel(net, setup.tasks, options.seed(), setup.fingerprint);
         return new Result(model, stages, trace, (System.nanoTime() - t0) / 1e9);
-    }
-
-    static double validationLogLoss(MultiLayerNetwork net, DataSet val, byte[] labels) {
-        return Trainer.validationLogLoss(net, val, labels);
     }
 
     /**

@@ -85,13 +85,14 @@ public final class Trainer {
         return new Result(model, history, bestEpoch, (System.nanoTime() - t0) / 1e9);
     }
 
-    static double validationLogLoss(MultiLayerNetwork net, DataSet val, byte[] labels) {
+    /** Mean log loss of {@code net}'s probabilities on the rows of {@code val} against {@code labels}, nats. */
+    public static double validationLogLoss(MultiLayerNetwork net, DataSet val, byte[] labels) {
         double[] p = net.output(val.getFeatures(), false).reshape(labels.length).toDoubleVector();
         return BinaryMetrics.of(p, labels, 0.5).logLoss();
     }
 
     /** The rows of {@code all} in a fresh random order, cut into minibatches of {@code size}. */
-    static List<DataSet> shuffledBatches(DataSet all, int size, Random rnd) {
+    public static List<DataSet> shuffledBatches(DataSet all, int size, Random rnd) {
         int n = all.numExamples();
         int[] perm = new int[n];
         for (int i = 0; i < n; i++) {
