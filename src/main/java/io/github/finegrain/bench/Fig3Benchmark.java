@@ -66,14 +66,17 @@ public final class Fig3Benchmark {
      * @param frames        training examples; validation and test get {@code frames / 8} each
      * @param rank          planted and learned CP rank
      * @param positiveRate  planted rate of positives
+     * @param signal        planted loading scale ({@link PlantedData#generate(int, int, int, double, double, long)})
      * @param dataSeed      seed of the planted data (the same for every method and seed)
      * @param budgetMinutes time budget of one method's training
      */
-    public record Scale(int players, int frames, int rank, double positiveRate, long dataSeed, double budgetMinutes) {
+    public record Scale(int players, int frames, int rank, double positiveRate, double signal, long dataSeed,
+            double budgetMinutes) {
         /** Validates the scale. */
         public Scale {
-            if (players < 1 || frames < 64 || rank < 1 || !(budgetMinutes > 0)) {
-                throw new IllegalArgumentException("players >= 1, frames >= 64, rank >= 1, budget > 0 required");
+            if (players < 1 || frames < 64 || rank < 1 || !(budgetMinutes > 0) || !(signal > 0)) {
+                throw new IllegalArgumentException(
+                        "players >= 1, frames >= 64, rank >= 1, signal > 0 and budget > 0 required");
             }
         }
 
@@ -93,7 +96,8 @@ public final class Fig3Benchmark {
     /** The planted data of a scale (deterministic). */
     public static Data data(Scale s) {
         int h = s.holdOut();
-        PlantedData p = PlantedData.generate(s.players(), s.frames() + 2 * h, s.rank(), s.positiveRate(), s.dataSeed());
+        PlantedData p = PlantedData.generate(s.players(), s.frames() + 2 * h, s.rank(), s.positiveRate(), s.signal(),
+                s.dataSeed());
         ExampleSet all = p.examples();
         return new Data(p, all.subset(IntStream.range(0, s.frames()).toArray()),
                 all.subset(IntStream.range(s.frames(), s.frames() + h).toArray()),
@@ -207,11 +211,32 @@ public final class Fig3Benchmark {
                 }
             }
         }
-        out.put("peak", sampler.stop());
+        Map<String, Object> peak = sampler.stop();
+        long state = 0;
+        for (int i = 0; i < r.stages().size(); i++) {
+            state = Math.max(state, modelStateBytes(o.ladder().get(i), r.model().tasks().size(), s.rank()));
+        }
+        peak.put("modelStateBytes", state);
+        out.put("peak", peak);
         if (outJson != null) {
             Fig3Report.JSON.writeValue(outJson.toFile(), out);
         }
         return out;
+    }
+
+    /**
+     * Bytes the training of one stage keeps for its model in float: the parameters, their gradient and Adam's two
+     * moment estimates, 4 values of 4 bytes per parameter. Full rank: {@code tasks × courtCells × (defenderCells + 1)
+     * + tasks} parameters (F and the biases); CP: {@code (tasks + courtCells + defenderCells + 1) × rank + tasks}. This
+     * is the memory the paper's claim is about (the finest full-rank F is never allocated by MMT-SE); the process's
+     * VmHWM adds the JVM, ND4J's native libraries, the data and garbage not yet collected.
+     */
+    static long modelStateBytes(StageSpec stage, int tasks, int rank) {
+        long court = stage.court().cellCount();
+        long def = stage.defenderBox().cellCount() + 1L;
+        long params = stage.kind() == StageSpec.Kind.FULL_RANK ? tasks * court * def + tasks
+                : (tasks + court + def) * rank + tasks;
+        return params * Float.BYTES * 4;
     }
 
     static String stem(Path json) {

@@ -176,8 +176,8 @@ public final class Fig3Report {
         }
         ratios.put("peakVmHwmMultiresOverFixed", mm.get("peak").get("vmHwmBytes").asDouble()
                 / fx.get("peak").get("vmHwmBytes").asDouble());
-        ratios.put("peakNd4jPhysicalMultiresOverFixed", mm.get("peak").get("javacppPhysicalBytes").asDouble()
-                / fx.get("peak").get("javacppPhysicalBytes").asDouble());
+        ratios.put("peakModelStateMultiresOverFixed", mm.get("peak").get("modelStateBytes").asDouble()
+                / fx.get("peak").get("modelStateBytes").asDouble());
         ObjectNode interp = fig.putObject("interpretability");
         for (String m : List.of("mmtse", "random", "fixed")) {
             ObjectNode o = interp.putObject(m);
@@ -254,8 +254,8 @@ public final class Fig3Report {
         target(a, "pipeline test log loss (MMT-SE - fixed) / fixed", "<= 0.01",
                 r.get("pipelineTestLogLossRelativeDifference"), 0.01, false);
         target(a, "peak VmHWM MMT-SE / fixed", "<= 0.1", r.get("peakVmHwmMultiresOverFixed"), 0.1, false);
-        target(a, "peak ND4J physical bytes MMT-SE / fixed", "<= 0.1", r.get("peakNd4jPhysicalMultiresOverFixed"),
-                0.1, false);
+        target(a, "peak model state (parameters, gradient, Adam) MMT-SE / fixed", "<= 0.1",
+                r.get("peakModelStateMultiresOverFixed"), 0.1, false);
         target(a, "planted congruence MMT-SE", ">= 0.6", in.get("mmtse").get("plantedCongruence"), 0.6, true);
         target(a, "planted congruence MMT-SE / random", ">= 2", r.get("plantedCongruenceMmtseOverRandom"), 2, true);
         target(a, "seed-to-seed match MMT-SE", ">= 0.9", in.get("mmtse").get("seedToSeedMatch"), 0.9, true);
@@ -305,14 +305,14 @@ public final class Fig3Report {
                     v.get("steps").isNull() ? "-" : v.get("steps").asText(), v.get("totalSeconds").asDouble(),
                     v.get("totalSteps").asInt(), v.get("bestValidationLoss").asDouble(), String.join("; ", st)));
         });
-        sb.append("\n| method | test log loss | ROC AUC | training s | VmHWM MB | ND4J physical MB |\n"
+        sb.append("\n| method | test log loss | ROC AUC | training s | VmHWM MB | model state MB |\n"
                 + "|---|---|---|---|---|---|\n");
         fig.get("test").fields().forEachRemaining(e -> {
             JsonNode p = fig.get("peakBytes").get(e.getKey());
             sb.append(String.format(Locale.ROOT, "| %s | %.5f | %.4f | %.1f | %.0f | %.0f |%n", e.getKey(),
                     e.getValue().get("logLoss").asDouble(), e.getValue().get("rocAuc").asDouble(),
                     e.getValue().get("seconds").asDouble(), p.get("vmHwmBytes").asDouble() / 1e6,
-                    p.get("javacppPhysicalBytes").asDouble() / 1e6));
+                    p.get("modelStateBytes").asDouble() / 1e6));
         });
         sb.append("\n| init | planted congruence | seed-to-seed match | court Dirichlet energy | court Moran's I |\n"
                 + "|---|---|---|---|---|\n");

@@ -97,6 +97,11 @@ public final class BenchCommand {
                 description = "Planted positive rate (default: ${DEFAULT-VALUE}).")
         double positiveRate;
 
+        @Option(names = "--signal", defaultValue = "2.0",
+                description = "Planted loading scale; 2 makes the planted model's own ROC AUC ~0.80, the bundled real "
+                        + "data's (default: ${DEFAULT-VALUE}).")
+        double signal;
+
         @Option(names = "--data-seed", defaultValue = "7", description = "Seed of the planted data (default: ${DEFAULT-VALUE}).")
         long dataSeed;
 
@@ -105,12 +110,13 @@ public final class BenchCommand {
         double budgetMinutes;
 
         Fig3Benchmark.Scale scale() {
-            return new Fig3Benchmark.Scale(players, frames, rank, positiveRate, dataSeed, budgetMinutes);
+            return new Fig3Benchmark.Scale(players, frames, rank, positiveRate, signal, dataSeed, budgetMinutes);
         }
 
         List<String> args() {
             return List.of("--players", Integer.toString(players), "--frames", Integer.toString(frames), "--rank",
-                    Integer.toString(rank), "--positive-rate", Double.toString(positiveRate), "--data-seed",
+                    Integer.toString(rank), "--positive-rate", Double.toString(positiveRate), "--signal",
+                    Double.toString(signal), "--data-seed",
                     Long.toString(dataSeed), "--budget-minutes", Double.toString(budgetMinutes));
         }
     }

@@ -34,8 +34,23 @@ public record PlantedData(ExampleSet examples, double[][] bumpsCourt, double[][]
      * @throws IllegalArgumentException if a count is not positive or the rate is not in (0, 1)
      */
     public static PlantedData generate(int players, int frames, int rank, double positiveRate, long seed) {
+        return generate(players, frames, rank, positiveRate, DEFAULT_SIGNAL, seed);
+    }
+
+    /**
+     * Generates {@code frames} examples of {@code players} players from a planted rank-{@code rank} model whose
+     * loadings are multiplied by {@code signal} (1 = the scale described above).
+     *
+     * @throws IllegalArgumentException if a count is not positive, the rate is not in (0, 1) or the signal is not
+     *                                  positive
+     */
+    public static PlantedData generate(int players, int frames, int rank, double positiveRate, double signal,
+            long seed) {
         if (players < 1 || frames < 1 || rank < 1 || !(positiveRate > 0 && positiveRate < 1)) {
             throw new IllegalArgumentException("players, frames and rank must be >= 1 and the positive rate in (0, 1)");
+        }
+        if (!(signal > 0) || Double.isInfinite(signal)) {
+            throw new IllegalArgumentException("signal must be a positive finite number, got " + signal);
         }
         Random rnd = new Random(seed);
         double[][] bc = new double[rank][];
@@ -54,7 +69,7 @@ public record PlantedData(ExampleSet examples, double[][] bumpsCourt, double[][]
         double[][] a = new double[players][rank];
         for (double[] row : a) {
             for (int k = 0; k < rank; k++) {
-                row[k] = common[k] + 0.5 * rnd.nextGaussian();
+                row[k] = signal * (common[k] + 0.5 * rnd.nextGaussian());
             }
         }
         String[] keys = new String[frames];
@@ -118,6 +133,9 @@ public record PlantedData(ExampleSet examples, double[][] bumpsCourt, double[][]
         }
         return new PlantedData(new ExampleSet(keys, feats, labels, fr, games), bc, bb, c0, a, bias);
     }
+
+    /** The default loading scale ({@link #generate(int, int, int, double, long)}). */
+    public static final double DEFAULT_SIGNAL = 2.0;
 
     private static double gauss(double dx, double dy, double sigma) {
         return Math.exp(-(dx * dx + dy * dy) / (2 * sigma * sigma));

@@ -20,7 +20,7 @@ class Fig3BenchmarkTest {
     /** A tiny bench fig3, methods in process: every field exists and the derived numbers agree with the parts. */
     @Test
     void tinyRunWritesConsistentJsonPlotsAndPlantedFactors() throws Exception {
-        Fig3Benchmark.Scale scale = new Fig3Benchmark.Scale(4, 400, 3, 0.1, 7, 0.03);
+        Fig3Benchmark.Scale scale = new Fig3Benchmark.Scale(4, 400, 3, 0.1, 2.0, 7, 0.03);
         Fig3Report.run(scale, 2, dir, (m, seed, json) -> Fig3Benchmark.runMethod(scale, m, seed, json), line -> { });
         JsonNode fig = Fig3Report.JSON.readTree(dir.resolve("fig3.json").toFile());
 
@@ -79,7 +79,7 @@ class Fig3BenchmarkTest {
 
     @Test
     void plantedFactorsMatchThemselvesAndAreSmooth() {
-        var p = Fig3Benchmark.data(new Fig3Benchmark.Scale(5, 100, 4, 0.1, 3, 1)).planted();
+        var p = Fig3Benchmark.data(new Fig3Benchmark.Scale(5, 100, 4, 0.1, 2.0, 3, 1)).planted();
         DMatrixRMaj[] f = Fig3Benchmark.plantedFactors(p);
         assertThat(io.github.finegrain.factor.Congruence.coefficient(f, f)).isCloseTo(1.0, within(1e-9));
         GridSpec court = GridSpec.court(40, 50);
@@ -92,5 +92,38 @@ class Fig3BenchmarkTest {
         }
         assertThat(FactorSmoothness.meanMoransI(noise, court)).isBetween(-0.1, 0.1);
         assertThat(FactorSmoothness.meanDirichlet(noise, court)).isBetween(3.5, 4.5);
+    }
+
+    /** The analytic model-state bytes equal what DL4J allocates: parameters + gradient + Adam's state, in float. */
+    @Test
+    void modelStateBytesCountParametersGradientAndAdamState() {
+        GridSpec court = GridSpec.court(4, 5);
+        GridSpec box = GridSpec.defenderBox(3, 3);
+        int tasks = 6;
+        int rank = 3;
+        for (io.github.finegrain.train.StageSpec.Kind kind : io.github.finegrain.train.StageSpec.Kind.values()) {
+            var spec = new io.github.finegrain.model.SpatialLayerSpec(tasks, court, box);
+            org.deeplearning4j.nn.conf.layers.FeedForwardLayer layer =
+                    kind == io.github.finegrain.train.StageSpec.Kind.FULL_RANK
+                            ? new io.github.finegrain.model.FullRankSpatialLayer(spec)
+                            : new io.github.finegrain.model.CpSpatialLayer(
+                                    new io.github.finegrain.model.CpLayerSpec(spec, rank));
+            var net = io.github.finegrain.model.SpatialNetworks.network(layer,
+                    new io.github.finegrain.model.SpatialNetworks.Options(new org.nd4j.linalg.learning.config.Adam(0.01),
+                            0, 1, 1, org.nd4j.linalg.api.buffer.DataType.FLOAT));
+            long params = net.params().length();
+            long adam = net.getUpdater(true).getStateViewArray().length();
+            assertThat(adam).as(kind.name()).isEqualTo(2 * params);
+            assertThat(Fig3Benchmark.modelStateBytes(new io.github.finegrain.train.StageSpec(kind, court, box), tasks,
+                    rank)).as(kind.name()).isEqualTo((params + params + adam) * Float.BYTES);
+        }
+        // the claim at paper scale: MMT-SE's largest full-rank stage (8x10/12x12) against the finest full-rank F
+        long mmtse = Fig3Benchmark.modelStateBytes(new io.github.finegrain.train.StageSpec(
+                io.github.finegrain.train.StageSpec.Kind.FULL_RANK, GridSpec.court(8, 10), GridSpec.defenderBox(12, 12)),
+                440, 20);
+        long fixed = Fig3Benchmark.modelStateBytes(new io.github.finegrain.train.StageSpec(
+                io.github.finegrain.train.StageSpec.Kind.FULL_RANK, GridSpec.court(40, 50),
+                GridSpec.defenderBox(12, 12)), 440, 20);
+        assertThat((double) mmtse / fixed).isCloseTo(80.0 / 2000, within(1e-4));
     }
 }
