@@ -10,6 +10,10 @@ import org.ejml.dense.row.factory.LinearSolverFactory_DDRM;
 import org.ejml.interfaces.decomposition.CholeskyDecomposition_F64;
 import org.ejml.interfaces.decomposition.SingularValueDecomposition_F64;
 import org.ejml.interfaces.linsol.LinearSolverDense;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,12 +54,23 @@ import org.slf4j.LoggerFactory;
  * random start it can crawl through long "swamps": on the golden case b (40 x 50 x 36, rank 5, 1 % noise) 6 of the
  * seeds 0..19 are still far from the solution after 500 sweeps (seed 0 reaches it after 1687); prefer the SVD start.
  *
- * <p>Single-threaded and deterministic: equal inputs and options give bit-identical results.
+ * <p>Below {@value #BLAS_MIN_ENTRIES} entries everything runs single-threaded on EJML, and equal inputs and options
+ * give bit-identical results. From that size on (for example the hand-off of a 439 x 2000 x 145 full-rank F, 127 M
+ * entries), the three products that cost {@code O(IJK)} run as ND4J (OpenBLAS, multi-threaded) matrix products
+ * on an off-heap double copy of the tensor: {@code X_[IJ,K] C}, {@code X_[IJ,K]^T W}, and for the SVD start the Gram
+ * matrices {@code X_(1) X_(1)^T = sum_i X[i] X[i]^T} ({@code [J, J]}) and {@code X_(2) X_(2)^T} ({@code [K, K]}),
+ * whose leading eigenvectors (LAPACK {@code syev}) are the unfoldings' leading left singular vectors (what TensorLy's
+ * truncated SVD computes too). A dense SVD of the 2000 x 63,655 unfolding took over six minutes single-threaded;
+ * the Gram route takes seconds. Results agree with the EJML path to rounding (tested); signs of the start's columns
+ * may differ, which ALS does not see (each update solves for a factor from the other two, so a column's sign or
+ * scale in the start only rescales the next update).
  */
 public final class CpAls {
 
     private static final Logger LOG = LoggerFactory.getLogger(CpAls.class);
     private static final double EPS = Math.ulp(1.0);
+    /** Tensors with at least this many entries use the ND4J (BLAS) products; see the class comment. */
+    public static final long BLAS_MIN_ENTRIES = 1L << 24;
 
     private CpAls() {
     }
@@ -71,11 +86,21 @@ public final class CpAls {
     public static CpResult fit(Tensor3 tensor, CpAlsOptions options) {
         long start = System.nanoTime();
         checkRank(tensor.dim(0), tensor.dim(1), tensor.dim(2), options.rank());
-        DMatrixRMaj[] factors = switch (options.init()) {
-            case SVD -> svdStart(tensor, options.rank(), options.seed());
-            case RANDOM -> randomStart(tensor, options.rank(), options.seed());
-        };
-        return run(tensor, options, factors, start);
+        boolean blas = (long) tensor.size() >= BLAS_MIN_ENTRIES;
+        return fit(tensor, options, blas, start);
+    }
+
+    /** {@link #fit(Tensor3, CpAlsOptions)} with the product path chosen by the caller (tests compare both). */
+    static CpResult fit(Tensor3 tensor, CpAlsOptions options, boolean blas, long start) {
+        checkRank(tensor.dim(0), tensor.dim(1), tensor.dim(2), options.rank());
+        try (Products products = blas ? new BlasProducts(tensor) : new EjmlProducts(tensor)) {
+            DMatrixRMaj[] factors = switch (options.init()) {
+                case SVD -> blas ? gramSvdStart(tensor, (BlasProducts) products, options.rank(), options.seed())
+                        : svdStart(tensor, options.rank(), options.seed());
+                case RANDOM -> randomStart(tensor, options.rank(), options.seed());
+            };
+            return run(tensor, options, factors, start, products);
+        }
     }
 
     /**
@@ -110,7 +135,10 @@ public final class CpAls {
             }
             factors[m] = f.copy();
         }
-        return run(tensor, options, factors, t0);
+        try (Products products = (long) tensor.size() >= BLAS_MIN_ENTRIES ? new BlasProducts(tensor)
+                : new EjmlProducts(tensor)) {
+            return run(tensor, options, factors, t0, products);
+        }
     }
 
     /**
@@ -131,7 +159,8 @@ public final class CpAls {
         }
     }
 
-    private static CpResult run(Tensor3 tensor, CpAlsOptions options, DMatrixRMaj[] factors, long t0) {
+    private static CpResult run(Tensor3 tensor, CpAlsOptions options, DMatrixRMaj[] factors, long t0,
+            Products products) {
         final int dimI = tensor.dim(0);
         final int dimJ = tensor.dim(1);
         final int dimK = tensor.dim(2);
@@ -148,7 +177,6 @@ public final class CpAls {
         double[] lambda = new double[rank];
         Arrays.fill(lambda, 1.0);
 
-        DMatrixRMaj x = tensor.sharedMatrixIjByK(); // [I*J, K], read only
         DMatrixRMaj t = new DMatrixRMaj(dimI * dimJ, rank); // X_[IJ,K] C
         DMatrixRMaj w = new DMatrixRMaj(dimI * dimJ, rank); // A ⊙ B rows (i, j)
         DMatrixRMaj m0 = new DMatrixRMaj(dimI, rank);
@@ -165,7 +193,7 @@ public final class CpAls {
         boolean converged = false;
         for (int it = 0; it < options.maxIterations(); it++) {
             // Mode 0: M0[i, r] = sum_j T[(i,j), r] B[j, r], with T = X_[IJ,K] C.
-            CommonOps_DDRM.mult(x, c, t);
+            products.timesC(c, t);
             m0.zero();
             for (int i = 0; i < dimI; i++) {
                 for (int j = 0; j < dimJ; j++) {
@@ -208,7 +236,7 @@ public final class CpAls {
                     }
                 }
             }
-            CommonOps_DDRM.multTransA(x, w, m2);
+            products.transposeTimes(w, m2);
             c = solveNormalEquations(hadamard(ga, gb), m2);
             normalizeColumns(c, lambda);
             CommonOps_DDRM.multTransA(c, c, gc);
@@ -413,6 +441,128 @@ public final class CpAls {
             }
         }
         return out;
+    }
+
+    /**
+     * SVD start from the Gram matrices (large tensors): mode n's factor = the {@code rank} leading eigenvectors of
+     * {@code X_(n) X_(n)^T}, i.e. the unfolding's leading left singular vectors; seeded uniform [0, 1) columns are
+     * appended when {@code rank} exceeds the mode's length, as in {@link #svdStart}.
+     */
+    static DMatrixRMaj[] gramSvdStart(Tensor3 tensor, BlasProducts products, int rank, long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        DMatrixRMaj[] f = new DMatrixRMaj[3];
+        f[0] = new DMatrixRMaj(tensor.dim(0), rank);
+        for (int mode = 1; mode < 3; mode++) {
+            INDArray gram = products.gram(mode);
+            int n = (int) gram.rows();
+            // LAPACK syev: eigenvalues ascending; the symmetric matrix is overwritten by the eigenvectors (columns)
+            org.nd4j.linalg.eigen.Eigen.symmetricGeneralizedEigenvalues(gram, true);
+            DMatrixRMaj out = new DMatrixRMaj(n, rank);
+            int fromEig = Math.min(rank, n);
+            for (int r = 0; r < fromEig; r++) {
+                for (int i = 0; i < n; i++) {
+                    out.unsafe_set(i, r, gram.getDouble(i, n - 1 - r));
+                }
+            }
+            for (int i = 0; i < n; i++) {
+                for (int r = fromEig; r < rank; r++) {
+                    out.unsafe_set(i, r, rng.nextDouble());
+                }
+            }
+            gram.close();
+            f[mode] = out;
+        }
+        return f;
+    }
+
+    /** The two O(IJK) products of a sweep, {@code X_[IJ,K] C} and {@code X_[IJ,K]^T W}. */
+    private interface Products extends AutoCloseable {
+        /** {@code t = X_[IJ,K] c} with {@code c: [K, R]}, {@code t: [I*J, R]}. */
+        void timesC(DMatrixRMaj c, DMatrixRMaj t);
+
+        /** {@code m = X_[IJ,K]^T w} with {@code w: [I*J, R]}, {@code m: [K, R]}. */
+        void transposeTimes(DMatrixRMaj w, DMatrixRMaj m);
+
+        @Override
+        void close();
+    }
+
+    /** EJML, single-threaded, on the tensor's own array. */
+    private static final class EjmlProducts implements Products {
+        private final DMatrixRMaj x;
+
+        EjmlProducts(Tensor3 tensor) {
+            x = tensor.sharedMatrixIjByK();
+        }
+
+        @Override
+        public void timesC(DMatrixRMaj c, DMatrixRMaj t) {
+            CommonOps_DDRM.mult(x, c, t);
+        }
+
+        @Override
+        public void transposeTimes(DMatrixRMaj w, DMatrixRMaj m) {
+            CommonOps_DDRM.multTransA(x, w, m);
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    /** ND4J (BLAS) on an off-heap double copy of the tensor as {@code [I*J, K]}; closed after the run. */
+    static final class BlasProducts implements Products {
+        private final INDArray x;
+        private final int dimI;
+        private final int dimJ;
+
+        BlasProducts(Tensor3 tensor) {
+            dimI = tensor.dim(0);
+            dimJ = tensor.dim(1);
+            x = Nd4j.create(tensor.sharedMatrixIjByK().data, new long[] {(long) dimI * dimJ, tensor.dim(2)}, 'c');
+        }
+
+        @Override
+        public void timesC(DMatrixRMaj c, DMatrixRMaj t) {
+            try (INDArray cn = toNd4j(c); INDArray r = x.mmul(cn)) {
+                copyInto(r, t);
+            }
+        }
+
+        @Override
+        public void transposeTimes(DMatrixRMaj w, DMatrixRMaj m) {
+            try (INDArray wn = toNd4j(w); INDArray r = x.transpose().mmul(wn)) {
+                copyInto(r, m);
+            }
+        }
+
+        /** {@code X_(mode) X_(mode)^T} for mode 1 ({@code [J, J]}) or 2 ({@code [K, K]}). */
+        INDArray gram(int mode) {
+            if (mode == 2) {
+                return x.transpose().mmul(x);
+            }
+            INDArray g = Nd4j.zeros(DataType.DOUBLE, dimJ, dimJ);
+            for (int i = 0; i < dimI; i++) {
+                INDArray slice = x.get(NDArrayIndex.interval((long) i * dimJ, (long) (i + 1) * dimJ),
+                        NDArrayIndex.all());
+                Nd4j.gemm(slice, slice, g, false, true, 1.0, 1.0);
+            }
+            return g;
+        }
+
+        private static INDArray toNd4j(DMatrixRMaj m) {
+            return Nd4j.create(m.data, new long[] {m.numRows, m.numCols}, 'c');
+        }
+
+        private static void copyInto(INDArray r, DMatrixRMaj out) {
+            double[] d = r.dup('c').data().asDouble();
+            System.arraycopy(d, 0, out.data, 0, out.getNumElements());
+        }
+
+        @Override
+        public void close() {
+            x.close();
+        }
     }
 
     /** Random start: A, B, C filled in that order, row by row, with uniform [0, 1) values. */

@@ -228,4 +228,33 @@ class CpAlsTest {
         // [1, 1] V = [5, 4]; [3/11, -1/11] V = [1, 0]
         assertThat(g.data).containsExactly(new double[] {1, 1, 3.0 / 11, -1.0 / 11}, within(1e-14));
     }
+
+    /**
+     * The BLAS path (large tensors: ND4J products, SVD start from the Gram matrices' eigenvectors) follows the EJML
+     * path sweep for sweep on a noisy tensor, from both starts: same error trace to rounding, congruent factors.
+     */
+    @ParameterizedTest
+    @EnumSource(Init.class)
+    void blasPathMatchesTheEjmlPath(Init init) {
+        Planted p = planted(12, 30, 9, new double[] {5, 3, 2, 1}, 11);
+        double[] values = p.tensor().toArray();
+        Random rng = new Random(2);
+        for (int n = 0; n < values.length; n++) {
+            values[n] += 0.002 * rng.nextGaussian();
+        }
+        Tensor3 x = new Tensor3(12, 30, 9, values);
+        CpAlsOptions o = new CpAlsOptions(4, init, 3, 40, 0);
+        CpResult ejml = CpAls.fit(x, o, false, System.nanoTime());
+        CpResult blas = CpAls.fit(x, o, true, System.nanoTime());
+        assertThat(blas.iterations()).isEqualTo(40);
+        for (int s = 0; s < 40; s++) {
+            assertThat(blas.errorTrace()[s]).as("sweep %d", s).isCloseTo(ejml.errorTrace()[s], within(1e-9));
+        }
+        assertThat(blas.relativeError()).isCloseTo(ejml.relativeError(), within(1e-10));
+        if (init == Init.SVD) {
+            assertThat(blas.relativeError()).isLessThan(0.05);
+        }
+        assertThat(Congruence.coefficient(new DMatrixRMaj[] {ejml.a(), ejml.b(), ejml.c()},
+                new DMatrixRMaj[] {blas.a(), blas.b(), blas.c()})).isGreaterThan(1 - 1e-8);
+    }
 }
