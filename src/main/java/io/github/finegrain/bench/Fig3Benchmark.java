@@ -63,7 +63,7 @@ public final class Fig3Benchmark {
      * The scale of a run.
      *
      * @param players       planted players (tasks)
-     * @param frames        training examples; validation and test get {@code frames / 8} each
+     * @param frames        training examples; validation and test get {@code frames / 8} each, at most 50,000
      * @param rank          planted and learned CP rank
      * @param positiveRate  planted rate of positives
      * @param signal        planted loading scale ({@link PlantedData#generate(int, int, int, double, double, long)})
@@ -82,7 +82,7 @@ public final class Fig3Benchmark {
 
         /** Validation and test size. */
         public int holdOut() {
-            return Math.max(frames / 8, 16);
+            return Math.max(Math.min(frames / 8, 50_000), 16);
         }
     }
 

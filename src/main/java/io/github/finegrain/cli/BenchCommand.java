@@ -87,7 +87,7 @@ public final class BenchCommand {
         int players;
 
         @Option(names = "--frames", defaultValue = "200000",
-                description = "Training examples; validation and test get 1/8 each (default: ${DEFAULT-VALUE}).")
+                description = "Training examples; validation and test get 1/8 each, at most 50,000 (default: ${DEFAULT-VALUE}).")
         int frames;
 
         @Option(names = "--rank", defaultValue = "20", description = "Planted and learned rank (default: ${DEFAULT-VALUE}).")

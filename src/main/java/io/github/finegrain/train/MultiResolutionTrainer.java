@@ -235,7 +235,7 @@ public final class MultiResolutionTrainer {
                     if (vl < bestLoss) {
                         bestLoss = vl;
                         bestStep = step;
-                        best = net.params().dup();
+                        best.assign(net.params()); // one buffer per stage: a finest full-rank F is 0.5 GB
                     }
                 }
                 double elapsed = (System.nanoTime() - t0) / 1e9;
@@ -252,7 +252,7 @@ public final class MultiResolutionTrainer {
                     if (vl < bestLoss) {
                         bestLoss = vl;
                         bestStep = step;
-                        best = net.params().dup();
+                        best.assign(net.params()); // one buffer per stage: a finest full-rank F is 0.5 GB
                     }
                 }
                 String event = endReason == null ? ""
@@ -262,6 +262,7 @@ public final class MultiResolutionTrainer {
                         stage.court().label(), stage.defenderBox().label(), reading, vl, event));
             }
             net.setParams(best);
+            best.close(); // setParams copied it; free the native buffer now rather than at the next GC
             double now = System.nanoTime();
             stages.add(new StageRecord(s, stage.kind().label(), stage.court().label(), stage.defenderBox().label(),
                     step, (now - stageStart) / 1e9, endReason, startLoss, bestLoss, "best-validation@" + bestStep,

@@ -9,7 +9,6 @@ import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * Measures the spatial entropy of the gradient over court cells at every minibatch (paper, Sec. 3.1). It measures
@@ -62,6 +61,9 @@ public final class SpatialEntropyListener extends BaseTrainingListener {
     /** Forgets the window and the last reading (call after a swap of layers: the cells changed). */
     public void reset() {
         last = null;
+        if (windowSum != null && windowSum.closeable()) {
+            windowSum.close();
+        }
         windowSum = null;
         inWindow = 0;
         windowCounts = null;
@@ -109,11 +111,21 @@ public final class SpatialEntropyListener extends BaseTrainingListener {
         SpatialLayerConf conf = spatialConf(net);
         int cells = conf.spatialSpec().court().cellCount();
         INDArray g = net.gradient().getGradientFor("0_" + conf.courtModeParam());
-        double[] mass = perCell(Transforms.abs(g, true), conf.courtAxis());
+        double[] mass = perCell(g, conf.courtAxis());
         double s = SpatialEntropy.entropy(mass);
         double logCells = Math.log(Math.max(2, cells));
 
-        windowSum = windowSum == null ? g.dup() : windowSum.addi(g);
+        if (inWindow == 0) {
+            // one window buffer, reused while the parameter's shape stays (a finest full-rank F is 0.5 GB)
+            if (windowSum == null || !java.util.Arrays.equals(windowSum.shape(), g.shape())
+                    || windowSum.dataType() != g.dataType()) {
+                windowSum = g.dup();
+            } else {
+                windowSum.assign(g);
+            }
+        } else {
+            windowSum.addi(g);
+        }
         if (windowCounts == null) {
             windowCounts = new double[cells];
         }
@@ -127,7 +139,7 @@ public final class SpatialEntropyListener extends BaseTrainingListener {
         double sw = Double.NaN;
         double swPerExample = Double.NaN;
         if (completed) {
-            double[] wm = perCell(Transforms.abs(windowSum, true), conf.courtAxis());
+            double[] wm = perCell(windowSum, conf.courtAxis());
             sw = SpatialEntropy.entropy(wm);
             int seen = 0;
             for (int b = 0; b < cells; b++) {
@@ -143,7 +155,6 @@ public final class SpatialEntropyListener extends BaseTrainingListener {
                 }
             }
             swPerExample = SpatialEntropy.normalizedEntropy(perExample);
-            windowSum = null;
             windowCounts = null;
             inWindow = 0;
         }
@@ -186,9 +197,12 @@ public final class SpatialEntropyListener extends BaseTrainingListener {
         return used == 0 ? new double[] {0, 0} : new double[] {h / used, sg / used};
     }
 
-    /** Sums a non-negative parameter-shaped array over every axis except {@code axis}. */
-    static double[] perCell(INDArray absGradient, int axis) {
-        int[] others = IntStream.range(0, absGradient.rank()).filter(d -> d != axis).toArray();
-        return absGradient.sum(others).toDoubleVector();
+    /**
+     * Sums the absolute values of a parameter-shaped array over every axis except {@code axis} (ND4J's norm1
+     * reduction: no parameter-sized copy is made).
+     */
+    static double[] perCell(INDArray gradient, int axis) {
+        int[] others = IntStream.range(0, gradient.rank()).filter(d -> d != axis).toArray();
+        return gradient.norm1(others).toDoubleVector();
     }
 }
