@@ -316,7 +316,7 @@ public final class MultiResolutionTrainer {
         private final DataSet rows;
         private final int size;
         private final long seed;
-        private List<DataSet> current;
+        private int[] current; // the epoch's row order; minibatches are gathered when needed
         private int epoch;
         private int position;
 
@@ -327,17 +327,19 @@ public final class MultiResolutionTrainer {
             this.epoch = epoch;
             this.position = position;
             if (epoch > 0) {
-                current = Trainer.shuffledBatches(rows, size, new Random(seed + 1_000_003L * epoch));
+                current = Trainer.permutation(rows.numExamples(), new Random(seed + 1_000_003L * epoch));
             }
         }
 
         DataSet next() {
-            if (current == null || position == current.size()) {
+            int batches = (rows.numExamples() + size - 1) / size;
+            if (current == null || position == batches) {
                 epoch++;
-                current = Trainer.shuffledBatches(rows, size, new Random(seed + 1_000_003L * epoch));
+                current = Trainer.permutation(rows.numExamples(), new Random(seed + 1_000_003L * epoch));
                 position = 0;
             }
-            return current.get(position++);
+            int from = position++ * size;
+            return Trainer.batch(rows, current, from, Math.min(rows.numExamples(), from + size));
         }
 
         int epoch() {

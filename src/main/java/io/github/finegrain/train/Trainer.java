@@ -94,6 +94,16 @@ public final class Trainer {
     /** The rows of {@code all} in a fresh random order, cut into minibatches of {@code size}. */
     public static List<DataSet> shuffledBatches(DataSet all, int size, Random rnd) {
         int n = all.numExamples();
+        int[] perm = permutation(n, rnd);
+        List<DataSet> batches = new ArrayList<>();
+        for (int from = 0; from < n; from += size) {
+            batches.add(batch(all, perm, from, Math.min(n, from + size)));
+        }
+        return batches;
+    }
+
+    /** A random permutation of {@code 0..n-1} (Fisher–Yates from the last position, the order of {@link #shuffledBatches}). */
+    static int[] permutation(int n, Random rnd) {
         int[] perm = new int[n];
         for (int i = 0; i < n; i++) {
             perm[i] = i;
@@ -104,17 +114,13 @@ public final class Trainer {
             perm[i] = perm[j];
             perm[j] = tmp;
         }
-        List<DataSet> batches = new ArrayList<>();
-        for (int from = 0; from < n; from += size) {
-            int to = Math.min(n, from + size);
-            INDArray idx = Nd4j.createFromArray(java.util.Arrays.copyOfRange(perm, from, to));
-            batches.add(new DataSet(all.getFeatures().getRows(toInts(idx)), all.getLabels().getRows(toInts(idx))));
-        }
-        return batches;
+        return perm;
     }
 
-    private static int[] toInts(INDArray idx) {
-        return idx.toIntVector();
+    /** The minibatch of rows {@code perm[from..to)} of {@code all} (a copy; ND4J's native row gather). */
+    static DataSet batch(DataSet all, int[] perm, int from, int to) {
+        int[] rows = java.util.Arrays.copyOfRange(perm, from, to);
+        return new DataSet(Nd4j.pullRows(all.getFeatures(), 1, rows), Nd4j.pullRows(all.getLabels(), 1, rows));
     }
 
     /** SHA-256 over the examples' task keys, features and labels, hex. */
