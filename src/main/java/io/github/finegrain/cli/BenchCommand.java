@@ -86,7 +86,7 @@ public final class BenchCommand {
         @Option(names = "--players", defaultValue = "439", description = "Planted players (default: ${DEFAULT-VALUE}).")
         int players;
 
-        @Option(names = "--frames", defaultValue = "200000",
+        @Option(names = "--frames", defaultValue = "2000000",
                 description = "Training examples; validation and test get 1/8 each, at most 50,000 (default: ${DEFAULT-VALUE}).")
         int frames;
 
@@ -140,8 +140,8 @@ public final class BenchCommand {
                 description = "Output folder (default: ${DEFAULT-VALUE}).")
         Path out;
 
-        @Option(names = "--child-jvm-options", defaultValue = "-Xmx4g -Dorg.bytedeco.javacpp.maxbytes=10G "
-                + "-Dorg.bytedeco.javacpp.maxphysicalbytes=12G",
+        @Option(names = "--child-jvm-options", defaultValue = "-Xmx6g -Dorg.bytedeco.javacpp.maxbytes=10G "
+                + "-Dorg.bytedeco.javacpp.maxphysicalbytes=18G",
                 description = "JVM options of each method's JVM (default: ${DEFAULT-VALUE}).")
         String childJvmOptions;
 

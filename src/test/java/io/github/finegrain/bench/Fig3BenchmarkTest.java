@@ -48,6 +48,19 @@ class Fig3BenchmarkTest {
                     fig.get("timeToTarget").get("finest").get("seconds").asDouble()
                             / fig.get("timeToTarget").get("entropy").get("seconds").asDouble(), within(1e-9));
         }
+        JsonNode gain = fig.get("timeToGainTarget");
+        for (String m : Fig3Benchmark.PANEL) {
+            assertThat(gain.get(m).get("reached").asBoolean()).as(m).isEqualTo(!gain.get(m).get("seconds").isNull());
+        }
+        if (gain.get("entropy").get("reached").asBoolean()) {
+            JsonNode f = gain.get("finest");
+            double fSeconds = f.get("reached").asBoolean() ? f.get("seconds").asDouble()
+                    : f.get("totalSeconds").asDouble();
+            assertThat(ratios.get("finestOverEntropyAtGainTarget").asDouble()).isCloseTo(
+                    fSeconds / gain.get("entropy").get("seconds").asDouble(), within(1e-9));
+            assertThat(ratios.get("finestOverEntropyAtGainTargetIsLowerBound").asBoolean())
+                    .isEqualTo(!f.get("reached").asBoolean());
+        }
         JsonNode test = fig.get("test");
         assertThat(ratios.get("pipelineFixedOverMultires").asDouble()).isCloseTo(
                 test.get("fixed-s1").get("seconds").asDouble() / test.get("mmtse-s1").get("seconds").asDouble(),
