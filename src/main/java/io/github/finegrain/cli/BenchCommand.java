@@ -67,7 +67,8 @@ public final class BenchCommand {
             ExampleSet train = ExampleBuilder.build(BundledData.load(Split.TRAIN)).examples();
             ExampleSet val = ExampleBuilder.build(BundledData.load(Split.VAL)).examples();
             rows.addAll(CriteriaBenchmark.run("bundled", train, val, steps, window, rules, 1000, 1));
-            PlantedData planted = PlantedData.generate(plantedPlayers, plantedFrames * 5 / 4, 20, 0.08, 7);
+            // signal 1: the scale criteria.md was measured at
+            PlantedData planted = PlantedData.generate(plantedPlayers, plantedFrames * 5 / 4, 20, 0.08, 1.0, 7);
             ExampleSet all = planted.examples();
             ExampleSet pTrain = all.subset(IntStream.range(0, plantedFrames).toArray());
             ExampleSet pVal = all.subset(IntStream.range(plantedFrames, all.size()).toArray());

@@ -13,7 +13,8 @@ import java.util.Random;
  * </pre>
  * B_k: a Gaussian bump on the court (centre uniform in the 40 × 50 ft zone, σ 3–8 ft, sign ±); C_k: a Gaussian
  * bump in the defender box (σ 1.5–3 ft, negative: a close defender lowers the shot probability) and c0_k ~ U(0.5, 1);
- * A[a,k] = μ_k + 0.5·N(0, 1) with a common loading μ_k = ±U(1, 2) (players share the league's shooting map and
+ * A[a,k] = s·(μ_k + 0.5·N(0, 1)) with a common loading μ_k = ±U(1, 2) and the loading scale s ({@code signal},
+ * default {@value #DEFAULT_SIGNAL}) (players share the league's shooting map and
  * differ around it, so a league task has something to learn); the bias is set by bisection so that about {@code positiveRate} of the examples are positive.
  * Ball handlers: 30 % within 8 ft of the basket, the rest uniform over the zone; defenders: 1–2 inside the box near
  * the line to the basket, the others anywhere within 25 ft. Deterministic for a seed.
@@ -39,7 +40,7 @@ public record PlantedData(ExampleSet examples, double[][] bumpsCourt, double[][]
 
     /**
      * Generates {@code frames} examples of {@code players} players from a planted rank-{@code rank} model whose
-     * loadings are multiplied by {@code signal} (1 = the scale described above).
+     * loadings are multiplied by {@code signal}.
      *
      * @throws IllegalArgumentException if a count is not positive, the rate is not in (0, 1) or the signal is not
      *                                  positive
@@ -134,7 +135,11 @@ public record PlantedData(ExampleSet examples, double[][] bumpsCourt, double[][]
         return new PlantedData(new ExampleSet(keys, feats, labels, fr, games), bc, bb, c0, a, bias);
     }
 
-    /** The default loading scale ({@link #generate(int, int, int, double, long)}). */
+    /**
+     * The default loading scale: with 2 the planted model's own ROC AUC is about 0.80 and its log loss 18 % below the
+     * constant predictor's (439 players, seed 7), the level a model reaches on the bundled real data; with 1 it was
+     * 0.68 and 6 %, too weak for the full-rank stages to find anything.
+     */
     public static final double DEFAULT_SIGNAL = 2.0;
 
     private static double gauss(double dx, double dy, double sigma) {

@@ -40,7 +40,8 @@ class Fig3BenchmarkTest {
         assertThat(fig.get("timeToTarget").get("finest").get("epochs").asInt()).isEqualTo(2);
 
         JsonNode ratios = fig.get("ratios");
-        for (String f : List.of("fixedOverEntropy", "lossOverEntropy", "pipelineFixedOverMultires")) {
+        for (String f : List.of("fixedOverEntropy", "fixedOverLiteral", "lossOverEntropy",
+                "pipelineFixedOverMultires")) {
             assertThat(ratios.has(f)).as(f).isTrue();
         }
         if (!ratios.get("fixedOverEntropy").isNull()) {
@@ -77,7 +78,7 @@ class Fig3BenchmarkTest {
         assertThat(random.get("seeds").asInt()).isEqualTo(2);
         assertThat(random.get("plantedCongruence").asDouble()).isBetween(0.0, 1.0 + 1e-9);
         assertThat(random.get("seedToSeedMatch").asDouble()).isBetween(0.0, 1.0 + 1e-9);
-        assertThat(fig.get("targets").size()).isEqualTo(10);
+        assertThat(fig.get("targets").size()).isEqualTo(11);
 
         for (String f : List.of("fig3.md", "fig3-fullrank-seconds.png", "fig3-fullrank-steps.png",
                 "fig3-pipeline-seconds.png", "fig3-pipeline-steps.png", "planted/planted-B-court-40x50.npy",
