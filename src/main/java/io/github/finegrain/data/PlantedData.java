@@ -73,14 +73,18 @@ public record PlantedData(ExampleSet examples, double[][] bumpsCourt, double[][]
                 row[k] = signal * (common[k] + 0.5 * rnd.nextGaussian());
             }
         }
-        String[] keys = new String[frames];
+        String[] names = new String[players];
+        for (int p = 0; p < players; p++) {
+            names[p] = String.format("P%03d", p);
+        }
+        String[] keys = new String[frames]; // shared per player: 15.7 M examples hold 439 strings, not 15.7 M
         double[] feats = new double[frames * ExampleSet.FEATURES];
         double[] eta = new double[frames];
         int[] fr = new int[frames];
         int[] games = new int[frames];
         for (int i = 0; i < frames; i++) {
             int p = rnd.nextInt(players);
-            keys[i] = String.format("P%03d", p);
+            keys[i] = names[p];
             fr[i] = i;
             double x;
             double y;
