@@ -120,6 +120,18 @@ public final class Fig3Benchmark {
         return g.get(g.size() - 1);
     }
 
+    /**
+     * Checks a method name.
+     *
+     * @throws IllegalArgumentException if it is not one of {@link #PANEL} or {@link #PIPELINE}
+     */
+    public static void checkMethod(String method) {
+        if (!PANEL.contains(method) && !PIPELINE.contains(method)) {
+            throw new IllegalArgumentException("unknown method '" + method + "'; expected one of " + PANEL + " or "
+                    + PIPELINE);
+        }
+    }
+
     /** The ladder and rule of a method. */
     static MultiResolutionOptions options(String method, Scale s, long seed, int trainRows) {
         List<StageSpec> ladder;

@@ -117,7 +117,7 @@ public final class Fig3Report {
         ObjectNode fig = JSON.createObjectNode();
         fig.putPOJO("scale", scale);
         fig.put("seeds", seeds);
-        fig.put("note", "wall-clock seconds on the machine that ran it, validation passes included (see fig3.md for its load)");
+        fig.put("note", "wall-clock seconds on the machine that ran it, validation passes included");
         double best = Double.POSITIVE_INFINITY;
         for (JsonNode t : r.get("finest-s1").get("trace")) {
             best = Math.min(best, t.get("validationLoss").asDouble());
@@ -340,6 +340,32 @@ public final class Fig3Report {
         boolean met = measured != null && measured.isNumber()
                 && (atLeast ? measured.asDouble() >= bound : measured.asDouble() <= bound);
         t.put("met", met);
+    }
+
+    /**
+     * For {@code --resume}: every result already in {@code out/methods} must be of {@code scale}. Call it before
+     * anything is written, so that a mistaken resume leaves the folder as it was.
+     *
+     * @throws IllegalArgumentException naming the first result of another scale, with both scales
+     * @throws IOException              if a result cannot be read
+     */
+    public static void checkResumable(Fig3Benchmark.Scale scale, Path out) throws IOException {
+        Path methods = out.resolve("methods");
+        if (!Files.isDirectory(methods)) {
+            return;
+        }
+        String expected = JSON.valueToTree(scale).toString();
+        List<Path> results;
+        try (var files = Files.list(methods)) {
+            results = files.filter(p -> p.getFileName().toString().endsWith(".json")).sorted().toList();
+        }
+        for (Path f : results) {
+            String found = String.valueOf(JSON.readTree(f.toFile()).get("scale"));
+            if (!expected.equals(found)) {
+                throw new IllegalArgumentException("--resume: " + f + " holds a result of another scale; expected "
+                        + expected + ", found " + found + " (give the same scale options, or another --out)");
+            }
+        }
     }
 
     /** The headline table of fig3.json as Markdown. */

@@ -156,7 +156,13 @@ public final class BenchCommand {
         @Override
         public Integer call() throws Exception {
             PrintWriter w = spec.commandLine().getOut();
+            if (seeds < 1) {
+                throw new IllegalArgumentException("--seeds must be >= 1, found " + seeds);
+            }
             Fig3Benchmark.Scale s = scale.scale();
+            if (resume) {
+                Fig3Report.checkResumable(s, out);
+            }
             Fig3Report.MethodRunner fresh = inProcess
                     ? (m, seed, json) -> Fig3Benchmark.runMethod(s, m, seed, json)
                     : (m, seed, json) -> spawn(m, seed, json);
@@ -218,7 +224,10 @@ public final class BenchCommand {
 
         @Override
         public Integer call() throws Exception {
-            Fig3Benchmark.runMethod(scale.scale(), method, seed, out);
+            Fig3Benchmark.Scale s = scale.scale();
+            Fig3Benchmark.checkMethod(method); // before any training, as is the output path
+            CliFiles.outputFile(out, "result JSON (--out)");
+            Fig3Benchmark.runMethod(s, method, seed, out);
             return 0;
         }
     }

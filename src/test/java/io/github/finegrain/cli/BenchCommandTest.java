@@ -1,0 +1,64 @@
+package io.github.finegrain.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code bench fig3} and {@code bench fig3-method} refuse bad options before they train or write anything. */
+class BenchCommandTest {
+
+    @TempDir
+    Path dir;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        CommandLine cl = new CommandLine(new BenchCommand());
+        cl.setExecutionExceptionHandler(new ExceptionHandler());
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        return cl.execute(args);
+    }
+
+    @Test
+    void zeroSeedsIsAUsageErrorBeforeAnyTraining() {
+        Path o = dir.resolve("fig3");
+        assertThat(run("fig3", "--seeds", "0", "--out", o.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("--seeds must be >= 1");
+        assertThat(o).doesNotExist();
+    }
+
+    @Test
+    void resumeOfAnotherScaleIsRefusedAndLeavesTheFolderAsItWas() throws Exception {
+        Path o = dir.resolve("fig3");
+        Path methods = Files.createDirectories(o.resolve("methods"));
+        String result = "{\"method\":\"entropy\",\"scale\":{\"players\":5,\"frames\":20000,\"rank\":20,"
+                + "\"positiveRate\":0.08,\"signal\":2.0,\"dataSeed\":7,\"budgetMinutes\":0.2}}";
+        Files.writeString(methods.resolve("entropy-s1.json"), result);
+        assertThat(run("fig3", "--players", "6", "--frames", "20000", "--budget-minutes", "0.2", "--resume", "--out",
+                o.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("--resume").contains("entropy-s1.json").contains("another scale")
+                .contains("\"players\":6").contains("\"players\":5").doesNotContain("at io.github");
+        assertThat(o.resolve("planted")).doesNotExist();
+        assertThat(Files.readString(methods.resolve("entropy-s1.json"))).isEqualTo(result);
+    }
+
+    @Test
+    void methodAndOutputPathAreCheckedBeforeTraining() throws Exception {
+        long t0 = System.nanoTime();
+        assertThat(run("fig3-method", "--method", "bogus", "--out", dir.resolve("x.json").toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("unknown method 'bogus'");
+        // an existing folder as the result file: refused at once (a 6-minute budget would otherwise run first)
+        assertThat(run("fig3-method", "--method", "entropy", "--budget-minutes", "5", "--out", dir.toString()))
+                .isEqualTo(3);
+        assertThat(err.toString()).contains(dir.toString());
+        assertThat((System.nanoTime() - t0) / 1e9).isLessThan(60);
+    }
+}
