@@ -84,9 +84,11 @@ public final class Fig3Benchmark {
             double budgetMinutes) {
         /** Validates the scale. */
         public Scale {
-            if (players < 1 || frames < 64 || rank < 1 || !(budgetMinutes > 0) || !(signal > 0)) {
-                throw new IllegalArgumentException(
-                        "players >= 1, frames >= 64, rank >= 1, signal > 0 and budget > 0 required");
+            if (players < 1 || frames < 64 || rank < 1 || !(budgetMinutes > 0) || !(signal > 0)
+                    || !Double.isFinite(budgetMinutes) || !Double.isFinite(signal)) {
+                throw new IllegalArgumentException("players >= 1, frames >= 64, rank >= 1, finite signal > 0 and "
+                        + "finite budget > 0 required; found players " + players + ", frames " + frames + ", rank "
+                        + rank + ", signal " + signal + ", budget " + budgetMinutes + " min");
             }
         }
 

@@ -36,6 +36,14 @@ class BenchCommandTest {
     }
 
     @Test
+    void anInfiniteBudgetIsAUsageErrorNamingTheValue() {
+        Path o = dir.resolve("fig3");
+        assertThat(run("fig3", "--budget-minutes", "Infinity", "--out", o.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("budget Infinity min");
+        assertThat(o).doesNotExist();
+    }
+
+    @Test
     void resumeOfAnotherScaleIsRefusedAndLeavesTheFolderAsItWas() throws Exception {
         Path o = dir.resolve("fig3");
         Path methods = Files.createDirectories(o.resolve("methods"));
