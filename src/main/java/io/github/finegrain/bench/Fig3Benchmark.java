@@ -129,9 +129,13 @@ public final class Fig3Benchmark {
      */
     public static void checkMethod(String method) {
         if (!PANEL.contains(method) && !PIPELINE.contains(method)) {
-            throw new IllegalArgumentException("unknown method '" + method + "'; expected one of " + PANEL + " or "
-                    + PIPELINE);
+            throw unknownMethod(method);
         }
+    }
+
+    private static IllegalArgumentException unknownMethod(String method) {
+        return new IllegalArgumentException("unknown method '" + method + "'; expected one of " + PANEL + " or "
+                + PIPELINE);
     }
 
     /** The ladder and rule of a method. */
@@ -157,8 +161,7 @@ public final class Fig3Benchmark {
             case "fixed" -> ladder = List.of(new StageSpec(StageSpec.Kind.FULL_RANK, f[0], f[1]),
                     new StageSpec(StageSpec.Kind.CP, f[0], f[1]));
             case "random" -> ladder = List.of(new StageSpec(StageSpec.Kind.CP, f[0], f[1]));
-            default -> throw new IllegalArgumentException("unknown method '" + method + "'; expected one of "
-                    + PANEL + " or " + PIPELINE);
+            default -> throw unknownMethod(method);
         }
         MultiResolutionOptions d = MultiResolutionOptions.defaults();
         return new MultiResolutionOptions(ladder, s.rank(), c, d.rules(), d.window(), 1024, "adam", LEARNING_RATE,

@@ -118,35 +118,16 @@ public final class Fig3Report {
         fig.putPOJO("scale", scale);
         fig.put("seeds", seeds);
         fig.put("note", "wall-clock seconds on the machine that ran it, validation passes included");
-        double best = Double.POSITIVE_INFINITY;
-        for (JsonNode t : r.get("finest-s1").get("trace")) {
-            best = Math.min(best, t.get("validationLoss").asDouble());
-        }
+        double best = bestValidationLoss(r.get("finest-s1"), Double.POSITIVE_INFINITY);
         double target = 1.01 * best;
         fig.put("finestBestValidationLoss", best);
         fig.put("target", target);
         ObjectNode ttt = fig.putObject("timeToTarget");
         for (String m : Fig3Benchmark.PANEL) {
             JsonNode res = r.get(m + "-s1");
-            ObjectNode e = ttt.putObject(m);
-            e.putNull("seconds");
-            e.putNull("steps");
-            for (JsonNode t : res.get("trace")) {
-                if (t.get("validationLoss").asDouble() <= target) {
-                    e.put("seconds", t.get("seconds").asDouble());
-                    e.put("steps", t.get("iteration").asInt());
-                    break;
-                }
-            }
-            e.put("reached", !e.get("seconds").isNull());
-            e.put("totalSeconds", res.get("seconds").asDouble());
-            e.put("totalSteps", res.get("steps").asInt());
+            ObjectNode e = firstReach(ttt.putObject(m), res, target);
             e.put("epochs", res.get("epochs").asInt());
-            double b = Double.POSITIVE_INFINITY;
-            for (JsonNode t : res.get("trace")) {
-                b = Math.min(b, t.get("validationLoss").asDouble());
-            }
-            e.put("bestValidationLoss", b);
+            e.put("bestValidationLoss", bestValidationLoss(res, Double.POSITIVE_INFINITY));
             ArrayNode st = e.putArray("stages");
             for (JsonNode s : res.get("stages")) {
                 st.add(s.get("stage").asText() + ": " + s.get("iterations").asInt() + " steps, "
@@ -250,30 +231,42 @@ public final class Fig3Report {
     private static ObjectNode gainTarget(Map<String, JsonNode> r, ObjectNode fig) {
         JsonNode ent = r.get("entropy-s1");
         double start = ent.get("stages").get(0).get("startValidationLoss").asDouble();
-        double best = start;
-        for (JsonNode t : ent.get("trace")) {
-            best = Math.min(best, t.get("validationLoss").asDouble());
-        }
-        double target = start - 0.9 * (start - best);
+        double target = start - 0.9 * (start - bestValidationLoss(ent, start));
         fig.put("gainTarget", target);
         ObjectNode out = fig.putObject("timeToGainTarget");
         for (String m : Fig3Benchmark.PANEL) {
-            JsonNode res = r.get(m + "-s1");
-            ObjectNode e = out.putObject(m);
-            e.putNull("seconds");
-            e.putNull("steps");
-            for (JsonNode t : res.get("trace")) {
-                if (t.get("validationLoss").asDouble() <= target) {
-                    e.put("seconds", t.get("seconds").asDouble());
-                    e.put("steps", t.get("iteration").asInt());
-                    break;
-                }
-            }
-            e.put("reached", !e.get("seconds").isNull());
-            e.put("totalSeconds", res.get("seconds").asDouble());
-            e.put("totalSteps", res.get("steps").asInt());
+            firstReach(out.putObject(m), r.get(m + "-s1"), target);
         }
         return out;
+    }
+
+    /** The lowest validation loss in a result's trace, or {@code none} if it has none lower. */
+    private static double bestValidationLoss(JsonNode result, double none) {
+        double best = none;
+        for (JsonNode t : result.get("trace")) {
+            best = Math.min(best, t.get("validationLoss").asDouble());
+        }
+        return best;
+    }
+
+    /**
+     * Fills {@code e} with the seconds and steps of the first validation of {@code result} at or below
+     * {@code target} (null if none), {@code reached}, and the result's total seconds and steps.
+     */
+    private static ObjectNode firstReach(ObjectNode e, JsonNode result, double target) {
+        e.putNull("seconds");
+        e.putNull("steps");
+        for (JsonNode t : result.get("trace")) {
+            if (t.get("validationLoss").asDouble() <= target) {
+                e.put("seconds", t.get("seconds").asDouble());
+                e.put("steps", t.get("iteration").asInt());
+                break;
+            }
+        }
+        e.put("reached", !e.get("seconds").isNull());
+        e.put("totalSeconds", result.get("seconds").asDouble());
+        e.put("totalSteps", result.get("steps").asInt());
+        return e;
     }
 
     /**

@@ -84,16 +84,13 @@ public final class CpAls {
      * @throws IllegalArgumentException if the rank is larger than {@code min(I*J, J*K, I*K)} or the tensor is all zero
      */
     public static CpResult fit(Tensor3 tensor, CpAlsOptions options) {
-        long start = System.nanoTime();
-        checkRank(tensor.dim(0), tensor.dim(1), tensor.dim(2), options.rank());
-        boolean blas = (long) tensor.size() >= BLAS_MIN_ENTRIES;
-        return fit(tensor, options, blas, start);
+        return fit(tensor, options, usesBlas(tensor), System.nanoTime());
     }
 
     /** {@link #fit(Tensor3, CpAlsOptions)} with the product path chosen by the caller (tests compare both). */
     static CpResult fit(Tensor3 tensor, CpAlsOptions options, boolean blas, long start) {
         checkRank(tensor.dim(0), tensor.dim(1), tensor.dim(2), options.rank());
-        try (Products products = blas ? new BlasProducts(tensor) : new EjmlProducts(tensor)) {
+        try (Products products = products(tensor, blas)) {
             DMatrixRMaj[] factors = switch (options.init()) {
                 case SVD -> blas ? gramSvdStart(tensor, (BlasProducts) products, options.rank(), options.seed())
                         : svdStart(tensor, options.rank(), options.seed());
@@ -135,8 +132,7 @@ public final class CpAls {
             }
             factors[m] = f.copy();
         }
-        try (Products products = (long) tensor.size() >= BLAS_MIN_ENTRIES ? new BlasProducts(tensor)
-                : new EjmlProducts(tensor)) {
+        try (Products products = products(tensor, usesBlas(tensor))) {
             return run(tensor, options, factors, t0, products);
         }
     }
@@ -473,6 +469,15 @@ public final class CpAls {
             f[mode] = out;
         }
         return f;
+    }
+
+    /** Whether {@code tensor} is large enough for the BLAS path ({@value #BLAS_MIN_ENTRIES} entries or more). */
+    private static boolean usesBlas(Tensor3 tensor) {
+        return (long) tensor.size() >= BLAS_MIN_ENTRIES;
+    }
+
+    private static Products products(Tensor3 tensor, boolean blas) {
+        return blas ? new BlasProducts(tensor) : new EjmlProducts(tensor);
     }
 
     /** The two O(IJK) products of a sweep, {@code X_[IJ,K] C} and {@code X_[IJ,K]^T W}. */

@@ -2,13 +2,11 @@ package io.github.finegrain.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code bench fig3} and {@code bench fig3-method} refuse bad options before they train or write anything. */
 class BenchCommandTest {
@@ -20,11 +18,7 @@ class BenchCommandTest {
     private final StringWriter err = new StringWriter();
 
     private int run(String... args) {
-        CommandLine cl = new CommandLine(new BenchCommand());
-        cl.setExecutionExceptionHandler(new ExceptionHandler());
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        return cl.execute(args);
+        return CliRuns.run(out, err, "bench", args);
     }
 
     @Test

@@ -30,11 +30,7 @@ class FactorizeCommandTest {
 
     /** Runs the command the way the finegrain CLI does (its exception handler maps bad input to exit code 3). */
     private int run(String... args) {
-        CommandLine cl = new CommandLine(new FactorizeCommand());
-        cl.setExecutionExceptionHandler(new ExceptionHandler());
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        return cl.execute(args);
+        return CliRuns.run(out, err, "factorize", args);
     }
 
     private Path golden(String file) throws IOException {

@@ -9,13 +9,11 @@ import io.github.finegrain.data.Split;
 import io.github.finegrain.data.sportvu.SyntheticGame;
 import io.github.finegrain.io.ModelBundle;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** The import-sportvu command end to end, and train --examples on what it wrote. */
 class ImportSportvuCommandTest {
@@ -26,10 +24,7 @@ class ImportSportvuCommandTest {
     private final StringWriter err = new StringWriter();
 
     private int run(String... args) {
-        CommandLine cl = FinegrainCli.commandLine();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        return cl.execute(args);
+        return CliRuns.run(out, err, args);
     }
 
     /** Three small synthetic games as 7z archives (one with a folder prefix glued on), play-by-play in dir/pbp. */

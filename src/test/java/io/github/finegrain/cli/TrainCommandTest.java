@@ -8,13 +8,11 @@ import io.github.finegrain.data.TaskIndex;
 import io.github.finegrain.io.ModelBundle;
 import io.github.finegrain.train.TrainedModel;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code finegrain train}: exit codes, files and the data section of metrics.json. */
 class TrainCommandTest {
@@ -26,10 +24,7 @@ class TrainCommandTest {
     private final StringWriter err = new StringWriter();
 
     private int run(String... args) {
-        CommandLine cl = FinegrainCli.commandLine();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        return cl.execute(args);
+        return CliRuns.run(out, err, args);
     }
 
     @Test
