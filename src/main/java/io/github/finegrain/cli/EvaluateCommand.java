@@ -6,8 +6,8 @@ import io.github.finegrain.data.BundledData;
 import io.github.finegrain.data.ExampleBuilder;
 import io.github.finegrain.data.ExampleSet;
 import io.github.finegrain.data.Split;
-import io.github.finegrain.eval.Evaluation;
-import io.github.finegrain.io.ModelBundle;
+import io.github.finegrain.eval.ModelEvaluation;
+import io.github.finegrain.bundle.ModelBundle;
 import io.github.finegrain.train.ExampleRows;
 import io.github.finegrain.train.TrainedModel;
 import java.io.PrintWriter;
@@ -53,7 +53,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                 : BundledData.load(data, Split.VAL)).examples();
         ExampleSet test = ExampleBuilder.build(data == null ? BundledData.load(Split.TEST)
                 : BundledData.load(data, Split.TEST)).examples();
-        Evaluation e = Evaluation.of(m.predict(val), val.labels(), m.predict(test), test.labels());
+        ModelEvaluation e = ModelEvaluation.of(m.predict(val), val.labels(), m.predict(test), test.labels());
         PrintWriter w = spec.commandLine().getOut();
         int fallback = ExampleRows.fallbackCount(test, m.tasks());
         w.printf("Model %s (%s, court %s, defender %s, %d tasks)%n", model, m.layerConf().kind(),

@@ -3,7 +3,7 @@ package io.github.finegrain.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.finegrain.eval.ModelFigures;
-import io.github.finegrain.io.ModelBundle;
+import io.github.finegrain.bundle.ModelBundle;
 import io.github.finegrain.report.RunReport;
 import io.github.finegrain.train.TrainedModel;
 import java.io.IOException;

@@ -2,7 +2,7 @@ package io.github.finegrain.cli;
 
 import io.github.finegrain.data.DataFormatException;
 import io.github.finegrain.grid.GridSpec;
-import io.github.finegrain.io.ModelBundle;
+import io.github.finegrain.bundle.ModelBundle;
 import io.github.finegrain.model.InputRow;
 import io.github.finegrain.train.TrainedModel;
 import java.io.BufferedReader;

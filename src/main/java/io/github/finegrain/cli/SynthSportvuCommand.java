@@ -1,7 +1,7 @@
 package io.github.finegrain.cli;
 
-import io.github.finegrain.data.sportvu.ImportBenchmark;
-import io.github.finegrain.data.sportvu.SyntheticGame;
+import io.github.finegrain.bench.ImportBenchmark;
+import io.github.finegrain.bench.SyntheticGame;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;

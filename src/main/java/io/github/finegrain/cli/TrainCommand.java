@@ -12,9 +12,9 @@ import io.github.finegrain.data.SplitSummary;
 import io.github.finegrain.data.TrackingSplit;
 import io.github.finegrain.eval.BinaryMetrics;
 import io.github.finegrain.eval.DistanceBaseline;
-import io.github.finegrain.eval.Evaluation;
+import io.github.finegrain.eval.ModelEvaluation;
 import io.github.finegrain.grid.GridSpec;
-import io.github.finegrain.io.ModelBundle;
+import io.github.finegrain.bundle.ModelBundle;
 import io.github.finegrain.train.ExampleRows;
 import io.github.finegrain.train.Trainer;
 import io.github.finegrain.train.TrainingOptions;
@@ -268,9 +268,9 @@ public final class TrainCommand implements Callable<Integer> {
                     + schedule + "'");
         }
 
-        Evaluation evaluation = Evaluation.of(model.predict(val), val.labels(), model.predict(test), test.labels());
+        ModelEvaluation evaluation = ModelEvaluation.of(model.predict(val), val.labels(), model.predict(test), test.labels());
         DistanceBaseline baseline = DistanceBaseline.fit(train);
-        Evaluation base = Evaluation.of(baseline.predict(val), val.labels(), baseline.predict(test), test.labels());
+        ModelEvaluation base = ModelEvaluation.of(baseline.predict(val), val.labels(), baseline.predict(test), test.labels());
         int fallback = ExampleRows.fallbackCount(test, model.tasks());
         Set<String> trainPlayers = new HashSet<>(Arrays.asList(train.taskKeys()));
         long unseen = Arrays.stream(test.taskKeys()).filter(k -> !trainPlayers.contains(k)).count();

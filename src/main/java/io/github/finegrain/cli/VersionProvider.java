@@ -1,6 +1,6 @@
 package io.github.finegrain.cli;
 
-import io.github.finegrain.io.Versions;
+import io.github.finegrain.bundle.Versions;
 import picocli.CommandLine;
 
 /** Prints the finegrain and DL4J versions for {@code --version}. */

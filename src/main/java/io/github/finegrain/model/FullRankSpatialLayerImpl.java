@@ -81,7 +81,7 @@ public class FullRankSpatialLayerImpl extends BaseLayer<FullRankSpatialLayer> {
      *
      * <p>The whole gradient view is zeroed first (one native fill): DL4J's updater rewrites the entire view in place
      * every step, so entries this batch does not touch would otherwise hold the previous step's update. This fill
-     * dominates the pass at full size (measured by {@link LayerBenchmark} on the 2-core build machine: about 20 ms of
+     * dominates the pass at full size (measured by {@code bench.LayerBenchmark} on the 2-core build machine: about 20 ms of
      * the 16–24 ms per 1024 rows for the 348 MB float view of 300 × 2000 × 145; the rows' own work is under 1 ms),
      * and the updater's pass over the whole array costs more again (SGD about 90 ms, Adam about 0.6 s per step).
      */

@@ -18,7 +18,6 @@
  *   <li>{@link io.github.finegrain.model.SpatialModels}: stage transitions, fine-graining a network's grids
  *   ({@link io.github.finegrain.grid.FineGraining}) and the full-rank → CP hand-off (CP-ALS from
  *   {@code io.github.finegrain.factor}).</li>
- *   <li>{@link io.github.finegrain.model.LayerBenchmark}: a timing harness (a {@code main}, not a test).</li>
  * </ul>
  * Depends on {@code grid} and {@code factor}.
  */

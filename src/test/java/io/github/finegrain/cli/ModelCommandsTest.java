@@ -3,7 +3,7 @@ package io.github.finegrain.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.github.finegrain.io.ModelBundle;
+import io.github.finegrain.bundle.ModelBundle;
 import io.github.finegrain.model.InputRow;
 import io.github.finegrain.train.TrainedModel;
 import java.io.PrintWriter;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.finegrain.data.TaskIndex;
-import io.github.finegrain.io.ModelBundle;
+import io.github.finegrain.bundle.ModelBundle;
 import io.github.finegrain.train.TrainedModel;
 import java.io.IOException;
 import java.io.StringWriter;

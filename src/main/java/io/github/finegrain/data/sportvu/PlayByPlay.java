@@ -160,7 +160,7 @@ public record PlayByPlay(String file, String gameId, int rows, List<FieldGoalAtt
     }
 
     /** Seconds → {@code M:SS}. */
-    static String clock(int seconds) {
+    public static String clock(int seconds) {
         return seconds / 60 + ":" + String.format("%02d", seconds % 60);
     }
 

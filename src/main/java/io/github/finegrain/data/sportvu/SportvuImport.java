@@ -6,7 +6,7 @@ import io.github.finegrain.data.DataFormatException;
 import io.github.finegrain.data.ExampleBuilder;
 import io.github.finegrain.data.ExampleFile;
 import io.github.finegrain.data.Split;
-import io.github.finegrain.io.Versions;
+import io.github.finegrain.bundle.Versions;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;

@@ -5,8 +5,7 @@
  * {@link io.github.finegrain.data.sportvu.PlayByPlay} (field-goal attempts),
  * {@code GameImporter} (ball handlers, flights, shot matching, attack direction, labels, encoding),
  * {@link io.github.finegrain.data.sportvu.SportvuImport} (many games into one
- * {@link io.github.finegrain.data.ExampleFile}, the split by game, the report and the bad-input policy), and
- * {@link io.github.finegrain.data.sportvu.SyntheticGame} (synthetic games in the same schema, for scale and fault
- * tests only) with its {@link io.github.finegrain.data.sportvu.ImportBenchmark}.
+ * {@link io.github.finegrain.data.ExampleFile}, the split by game, the report and the bad-input policy). Synthetic
+ * games in the same schema (for scale and fault tests) and the import benchmark live in {@code bench}.
  */
 package io.github.finegrain.data.sportvu;

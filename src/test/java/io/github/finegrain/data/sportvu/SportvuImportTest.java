@@ -1,5 +1,6 @@
 package io.github.finegrain.data.sportvu;
 
+import io.github.finegrain.bench.SyntheticGame;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

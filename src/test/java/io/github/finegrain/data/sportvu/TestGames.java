@@ -1,5 +1,6 @@
 package io.github.finegrain.data.sportvu;
 
+import io.github.finegrain.bench.SyntheticGame;
 import io.github.finegrain.data.ExampleFile;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,5 +1,8 @@
-package io.github.finegrain.data.sportvu;
+package io.github.finegrain.bench;
 
+import io.github.finegrain.data.sportvu.Moment;
+import io.github.finegrain.data.sportvu.PlayByPlay;
+import io.github.finegrain.data.sportvu.Roster;
 import io.github.finegrain.data.Court;
 import io.github.finegrain.data.ExampleBuilder;
 import io.github.finegrain.data.ExampleSet;

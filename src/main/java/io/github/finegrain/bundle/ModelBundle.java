@@ -1,4 +1,4 @@
-package io.github.finegrain.io;
+package io.github.finegrain.bundle;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;

@@ -1,5 +1,8 @@
-package io.github.finegrain.data.sportvu;
+package io.github.finegrain.bench;
 
+import io.github.finegrain.data.sportvu.GameFile;
+import io.github.finegrain.data.sportvu.SplitRule;
+import io.github.finegrain.data.sportvu.SportvuImport;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;

@@ -1,4 +1,4 @@
-package io.github.finegrain.io;
+package io.github.finegrain.bundle;
 
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 

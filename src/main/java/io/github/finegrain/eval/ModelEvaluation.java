@@ -6,7 +6,7 @@ package io.github.finegrain.eval;
  * @param validation    metrics on the validation games
  * @param test          metrics on the test games
  */
-public record Evaluation(BinaryMetrics validation, BinaryMetrics test) {
+public record ModelEvaluation(BinaryMetrics validation, BinaryMetrics test) {
 
     /**
      * Evaluates predictions on validation and test.
@@ -16,8 +16,8 @@ public record Evaluation(BinaryMetrics validation, BinaryMetrics test) {
      * @param pTest probabilities on test examples
      * @param yTest test labels
      */
-    public static Evaluation of(double[] pVal, byte[] yVal, double[] pTest, byte[] yTest) {
+    public static ModelEvaluation of(double[] pVal, byte[] yVal, double[] pTest, byte[] yTest) {
         double threshold = BinaryMetrics.bestF1Threshold(pVal, yVal);
-        return new Evaluation(BinaryMetrics.of(pVal, yVal, threshold), BinaryMetrics.of(pTest, yTest, threshold));
+        return new ModelEvaluation(BinaryMetrics.of(pVal, yVal, threshold), BinaryMetrics.of(pTest, yTest, threshold));
     }
 }

@@ -1,4 +1,4 @@
-package io.github.finegrain.io;
+package io.github.finegrain.bundle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;

@@ -1,5 +1,11 @@
-package io.github.finegrain.model;
+package io.github.finegrain.bench;
 
+import io.github.finegrain.model.CpLayerSpec;
+import io.github.finegrain.model.CpSpatialLayer;
+import io.github.finegrain.model.FullRankSpatialLayer;
+import io.github.finegrain.model.InputRow;
+import io.github.finegrain.model.SpatialLayerSpec;
+import io.github.finegrain.model.SpatialNetworks;
 import io.github.finegrain.grid.GridSpec;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -36,7 +42,7 @@ import org.nd4j.linalg.learning.config.Sgd;
  * It also checks that the plain loop and the layer give the same logits on one batch.
  *
  * <p>Usage: {@code java -Xmx4g -Dorg.bytedeco.javacpp.maxbytes=10G -Dorg.bytedeco.javacpp.maxphysicalbytes=14G
- * -cp ... io.github.finegrain.model.LayerBenchmark [full|cp|both] [float|double|both] [rounds]}. Defaults: both
+ * -cp ... io.github.finegrain.bench.LayerBenchmark [full|cp|both] [float|double|both] [rounds]}. Defaults: both
  * layers, FLOAT and DOUBLE, 7 rounds. The full-rank F is 300 x 2000 x 145 = 87 M entries (348 MB in float, 696 MB
  * in double), and the gradient view and Adam's state are as large again (1x and 2x).
  */
@@ -144,10 +150,10 @@ public final class LayerBenchmark {
         }
 
         void copyFrom(MultiLayerNetwork net) {
-            FlatBuffer.of(net.getLayer(0).getParam("A")).get(0, a);
-            FlatBuffer.of(net.getLayer(0).getParam("B")).get(0, b);
-            FlatBuffer.of(net.getLayer(0).getParam("C")).get(0, c);
-            FlatBuffer.of(net.getLayer(0).getParam("b")).get(0, bias);
+            copy(net.getLayer(0).getParam("A"), a);
+            copy(net.getLayer(0).getParam("B"), b);
+            copy(net.getLayer(0).getParam("C"), c);
+            copy(net.getLayer(0).getParam("b"), bias);
         }
 
         private double sums(int[] def, int r) {
@@ -297,8 +303,8 @@ public final class LayerBenchmark {
         }
 
         void copyFrom(MultiLayerNetwork net) {
-            FlatBuffer.of(net.getLayer(0).getParam("F")).get(0, f);
-            FlatBuffer.of(net.getLayer(0).getParam("b")).get(0, bias);
+            copy(net.getLayer(0).getParam("F"), f);
+            copy(net.getLayer(0).getParam("b"), bias);
         }
 
         void release() {
@@ -468,7 +474,7 @@ public final class LayerBenchmark {
         INDArray z = layer.activate(true, mgr);
         double[] y = data.labels[b];
         double[] e = new double[y.length];
-        FlatBuffer.of(z).get(0, e);
+        copy(z, e);
         double loss = 0;
         for (int r = 0; r < y.length; r++) {
             double p = 1 / (1 + Math.exp(-e[r]));
@@ -476,7 +482,7 @@ public final class LayerBenchmark {
             e[r] = p - y[r];
         }
         INDArray eps = Nd4j.createUninitialized(type, y.length, 1);
-        FlatBuffer.of(eps).set(0, e);
+        eps.assign(Nd4j.createFromArray(e).reshape(eps.shape()));
         layer.backpropGradient(eps, mgr);
         sink += loss;
     }
@@ -535,5 +541,10 @@ public final class LayerBenchmark {
 
     private static double mb(long count, DataType t) {
         return count * (double) t.width() / 1e6;
+    }
+
+    /** Copies the values of {@code src} (any order, any floating type) into {@code dst}. */
+    private static void copy(INDArray src, double[] dst) {
+        System.arraycopy(src.dup('c').data().asDouble(), 0, dst, 0, dst.length);
     }
 }

@@ -1,4 +1,4 @@
-package io.github.finegrain.io;
+package io.github.finegrain.bundle;
 
 import io.github.finegrain.grid.GridSpec;
 import java.util.List;

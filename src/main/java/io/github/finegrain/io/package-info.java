@@ -1,6 +1,0 @@
-/**
- * Saving and loading model bundles: a DL4J {@code ModelSerializer} zip (loadable with
- * {@code MultiLayerNetwork.load}) that carries one extra JSON entry, the versioned {@link io.github.finegrain.io.Manifest}.
- * No Java serialization.
- */
-package io.github.finegrain.io;
