@@ -8,7 +8,8 @@ import org.ejml.data.DMatrixRMaj;
  *
  * <p>Columns of A, B and C have unit Euclidean norm (a column that came out all zero stays zero, with weight 0); the
  * scale of each component is in {@code weights}. Component order and the signs of a component's columns are those
- * the ALS run ended with (not sorted).
+ * the ALS run ended with (not sorted); {@link #canonical()} gives the one canonical form that {@code factorize}, the
+ * hand-off and the report use.
  *
  * @param weights        {@code lambda: [R]}, component weights (column-norm products)
  * @param a              {@code A: [I, R]}, mode-0 factor (row = index along mode 0, column = component)
@@ -116,5 +117,56 @@ public record CpResult(double[] weights, DMatrixRMaj a, DMatrixRMaj b, DMatrixRM
      */
     public double congruence(DMatrixRMaj f0, DMatrixRMaj f1, DMatrixRMaj f2) {
         return Congruence.coefficient(new DMatrixRMaj[] {f0, f1, f2}, new DMatrixRMaj[] {a, b, c});
+    }
+
+    /**
+     * The canonical form of this model: the same tensor {@code X_hat} with components sorted by weight, descending
+     * (ties keep their order), and each component's signs fixed so that its mode-1 column (B, the court factor of a
+     * spatial model) and its mode-2 column (C, the defender factor) each have their largest-|value| entry positive
+     * (the first such entry on ties); the sign flips are moved into the mode-0 column (A, the task loadings), so
+     * {@code w[r] A[i,r] B[j,r] C[k,r]} is unchanged entry by entry. Weights stay non-negative. A zero column is left
+     * as it is. Applying it twice gives the same result.
+     *
+     * @return a new result; the statistics (error, sweeps, trace) are this one's
+     */
+    public CpResult canonical() {
+        int rank = weights.length;
+        Integer[] order = new Integer[rank];
+        for (int r = 0; r < rank; r++) {
+            order[r] = r;
+        }
+        java.util.Arrays.sort(order, (x, y) -> Double.compare(weights[y], weights[x]));
+        double[] w = new double[rank];
+        DMatrixRMaj na = new DMatrixRMaj(a.numRows, rank);
+        DMatrixRMaj nb = new DMatrixRMaj(b.numRows, rank);
+        DMatrixRMaj nc = new DMatrixRMaj(c.numRows, rank);
+        for (int r = 0; r < rank; r++) {
+            int from = order[r];
+            w[r] = weights[from];
+            double sb = signOfLargest(b, from);
+            double sc = signOfLargest(c, from);
+            for (int i = 0; i < a.numRows; i++) {
+                na.set(i, r, a.get(i, from) * sb * sc);
+            }
+            for (int j = 0; j < b.numRows; j++) {
+                nb.set(j, r, b.get(j, from) * sb);
+            }
+            for (int k = 0; k < c.numRows; k++) {
+                nc.set(k, r, c.get(k, from) * sc);
+            }
+        }
+        return new CpResult(w, na, nb, nc, relativeError, iterations, converged, seconds, errorTrace);
+    }
+
+    /** The sign (+1 or -1) of the largest-|value| entry of column {@code col} of {@code m}; +1 for a zero column. */
+    private static double signOfLargest(DMatrixRMaj m, int col) {
+        double best = 0;
+        for (int i = 0; i < m.numRows; i++) {
+            double v = m.get(i, col);
+            if (Math.abs(v) > Math.abs(best)) {
+                best = v;
+            }
+        }
+        return best < 0 ? -1 : 1;
     }
 }
