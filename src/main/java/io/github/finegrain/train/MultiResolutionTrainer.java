@@ -203,7 +203,7 @@ public final class MultiResolutionTrainer {
             java.nio.file.Path checkpointDir, int stopAfterStage) throws java.io.IOException {
         long t0 = System.nanoTime() - (long) (start.elapsedSeconds() * 1e9);
         List<StageSpec> ladder = options.ladder();
-        BatchStream stream = new BatchStream(setup.rows, options.batchSize(), options.seed(), start.epoch(),
+        MinibatchStream stream = new InMemoryMinibatchStream(setup.rows, options.batchSize(), options.seed(), start.epoch(),
                 start.position());
         SpatialEntropyListener listener = new SpatialEntropyListener(options.window());
         List<StageRecord> stages = new ArrayList<>(start.stages());
@@ -306,48 +306,5 @@ public final class MultiResolutionTrainer {
         net.setListeners();
         TrainedModel model = new TrainedModel(net, setup.tasks, options.seed(), setup.fingerprint);
         return new Result(model, stages, trace, (System.nanoTime() - t0) / 1e9);
-    }
-
-    /**
-     * An endless stream of shuffled minibatches. Epoch e (1-based) uses the permutation drawn by
-     * {@code new Random(seed + 1_000_003L * e)}, so the stream's state is just (epoch, position).
-     */
-    static final class BatchStream {
-        private final DataSet rows;
-        private final int size;
-        private final long seed;
-        private int[] current; // the epoch's row order; minibatches are gathered when needed
-        private int epoch;
-        private int position;
-
-        BatchStream(DataSet rows, int size, long seed, int epoch, int position) {
-            this.rows = rows;
-            this.size = size;
-            this.seed = seed;
-            this.epoch = epoch;
-            this.position = position;
-            if (epoch > 0) {
-                current = Trainer.permutation(rows.numExamples(), new Random(seed + 1_000_003L * epoch));
-            }
-        }
-
-        DataSet next() {
-            int batches = (rows.numExamples() + size - 1) / size;
-            if (current == null || position == batches) {
-                epoch++;
-                current = Trainer.permutation(rows.numExamples(), new Random(seed + 1_000_003L * epoch));
-                position = 0;
-            }
-            int from = position++ * size;
-            return Trainer.batch(rows, current, from, Math.min(rows.numExamples(), from + size));
-        }
-
-        int epoch() {
-            return epoch;
-        }
-
-        int position() {
-            return position;
-        }
     }
 }
