@@ -211,6 +211,7 @@ public final class MultiResolutionTrainer {
         int iteration = start.iteration();
         double handOffFit = start.handOffFit();
         long stageStart = System.nanoTime();
+        TrainingStep trainingStep = TrainingStep.dense(net);
         for (int s = start.nextStage(); s < ladder.size(); s++) {
             StageSpec stage = ladder.get(s);
             net.setListeners(listener);
@@ -224,7 +225,7 @@ public final class MultiResolutionTrainer {
             String endReason = null;
             int step = 0;
             while (endReason == null) {
-                net.fit(stream.next());
+                trainingStep.fit(stream.next());
                 step++;
                 iteration++;
                 EntropyReading reading = listener.lastReading();
@@ -286,11 +287,14 @@ public final class MultiResolutionTrainer {
                 net = h.network();
                 net.setLearningRate(options.cpLearningRate());
                 handOffFit = h.fit();
+                trainingStep = trainingStep.handedOff(net);
                 if (!next.court().equals(stage.court()) || !next.defenderBox().equals(stage.defenderBox())) {
                     net = transition.fineGrain(net, next.court(), next.defenderBox());
+                    trainingStep = trainingStep.fineGrained(net);
                 }
             } else {
                 net = transition.fineGrain(net, next.court(), next.defenderBox());
+                trainingStep = trainingStep.fineGrained(net);
             }
             stageStart = System.nanoTime();
             if (checkpointDir != null) {
