@@ -2,28 +2,28 @@ package io.github.finegrain.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.finegrain.eval.ModelFigures;
+import io.github.finegrain.eval.ModelReport;
+import io.github.finegrain.eval.PlayerComparison;
 import io.github.finegrain.bundle.ModelBundle;
-import io.github.finegrain.report.RunReport;
 import io.github.finegrain.train.TrainedModel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code finegrain plot}: heat maps of a model's factors over a drawn half court and defender box, its task
- * loadings, the training curves when the run's {@code trace.csv} is next to the model, and {@code report.html}.
+ * {@code finegrain plot}: the analyst's report of a model ({@code report.html}: probability maps with and without a
+ * defender, defender effects, the CP components in canonical form, data, training and test metrics) with its
+ * pictures and the {@code export/} folder of CSV / .npy files; the training curves and the data and test numbers
+ * come from the run's {@code trace.csv} and {@code metrics.json} when they are next to the model. With
+ * {@code --compare "A,B"} it also writes a page comparing two players.
  */
 @Command(name = "plot", mixinStandardHelpOptions = true,
-        description = "Draw a model's factors (court, defender box, loadings), its training curves and report.html.")
+        description = "Write a model's report (report.html, its pictures and export/), optionally a two-player "
+                + "comparison page.")
 public final class PlotCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -31,68 +31,55 @@ public final class PlotCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "ZIP", description = "A model bundle written by train.")
     Path model;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Folder for the PNGs and report.html.")
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Folder for the PNGs, report.html "
+            + "and export/.")
     Path out;
 
     @Option(names = "--components", defaultValue = "6",
             description = "Components (CP) or tasks (full-rank) to draw (default: ${DEFAULT-VALUE}).")
     int components;
 
+    @Option(names = "--compare", paramLabel = "A,B",
+            description = "Also write compare_<A>_vs_<B>.html: two players' maps side by side and their difference "
+                    + "(\"league\" for the league task; a player without a task of his own gets the league task).")
+    String compare;
+
     @Override
     public Integer call() throws Exception {
         if (components < 1) {
             throw new IllegalArgumentException("--components must be >= 1, found " + components);
+        }
+        String[] pair = null;
+        if (compare != null) {
+            pair = compare.split(",", -1);
+            if (pair.length != 2 || pair[0].isBlank() || pair[1].isBlank()) {
+                throw new IllegalArgumentException("--compare: expected two names separated by one comma, e.g. "
+                        + "\"LeBron James,league\", found '" + compare + "'");
+            }
         }
         CliFiles.inputFile(model, "a model bundle (.zip)");
         CliFiles.outputFolder(out, "the pictures and report.html");
         TrainedModel m = ModelBundle.load(model);
         Path runDir = model.toAbsolutePath().getParent();
         Path report = writeReport(m, runDir.resolve("trace.csv"), runDir.resolve("metrics.json"), out, components);
-        spec.commandLine().getOut().println("Wrote " + report + " and its pictures");
+        spec.commandLine().getOut().println("Wrote " + report + ", its pictures and " + out.resolve(ModelReport.EXPORT));
+        if (pair != null) {
+            Path page = PlayerComparison.write(m, pair[0].strip(), pair[1].strip(), out);
+            spec.commandLine().getOut().println("Wrote " + page);
+        }
         return 0;
     }
 
     /**
-     * Writes the model's figures and {@code report.html} into {@code dir}; metrics and stages come from
-     * {@code metricsJson} when it exists.
+     * Writes the model's report ({@link ModelReport}) into {@code dir}; data, stages and test metrics come from
+     * {@code metricsJson} when it exists, the training curves from {@code traceCsv} when it exists.
+     *
+     * @return the path of {@code report.html}
      */
     static Path writeReport(TrainedModel m, Path traceCsv, Path metricsJson, Path dir, int components)
             throws IOException {
-        List<RunReport.Figure> figures = ModelFigures.write(m, traceCsv, dir, components);
-        Map<String, Object> metrics = new LinkedHashMap<>();
-        List<Map<String, Object>> stages = new ArrayList<>();
-        metrics.put("model", m.layerConf().kind() + (m.layerConf().rank() == null ? "" : " rank " + m.layerConf().rank())
-                + ", court " + m.spec().court().label() + ", defender " + m.spec().defenderBox().label());
-        metrics.put("tasks", m.tasks().size());
-        if (metricsJson != null && Files.isRegularFile(metricsJson)) {
-            JsonNode j = new ObjectMapper().readTree(metricsJson.toFile());
-            for (String split : List.of("test", "val")) {
-                JsonNode s = j.path(split);
-                if (!s.isMissingNode()) {
-                    metrics.put(split + " log loss", s.path("logLoss").asDouble());
-                    metrics.put(split + " ROC AUC", s.path("rocAuc").asDouble());
-                    metrics.put(split + " average precision", s.path("averagePrecision").asDouble());
-                    metrics.put(split + " F1", s.path("f1").asDouble());
-                }
-            }
-            JsonNode b = j.path("baseline").path("test");
-            if (!b.isMissingNode()) {
-                metrics.put("distance baseline, test log loss", b.path("logLoss").asDouble());
-                metrics.put("distance baseline, test ROC AUC", b.path("rocAuc").asDouble());
-            }
-            if (j.has("trainSeconds")) {
-                metrics.put("training seconds", j.path("trainSeconds").asDouble());
-            }
-            for (JsonNode st : j.path("stages")) {
-                Map<String, Object> row = new LinkedHashMap<>();
-                for (String f : List.of("index", "kind", "court", "defender", "iterations", "seconds", "endReason",
-                        "startValidationLoss", "bestValidationLoss", "handOffFit")) {
-                    JsonNode v = st.path(f);
-                    row.put(f, v.isNumber() ? (Object) v.asDouble() : "NaN".equals(v.asText()) ? "-" : v.asText());
-                }
-                stages.add(row);
-            }
-        }
-        return new RunReport("finegrain model: " + m.layerConf().kind(), metrics, stages, figures).write(dir);
+        JsonNode metrics = metricsJson != null && Files.isRegularFile(metricsJson)
+                ? new ObjectMapper().readTree(metricsJson.toFile()) : null;
+        return ModelReport.write(m, traceCsv, metrics, dir, components);
     }
 }

@@ -119,16 +119,31 @@ public final class CourtHeatmap {
      */
     public BufferedImage render(double[] values) {
         HeatmapCanvas.checkLength(grid, values, "court heat map");
-        double limit = limitFor(values);
+        return render(values, ColourScale.diverging(limitFor(values)));
+    }
+
+    /**
+     * Renders the heat map on a given colour scale (the options' limit is not used).
+     *
+     * @param values one per grid cell, {@code cell = row * cols + col}; not modified
+     * @param scale  the colour scale and its colour-bar labels
+     */
+    public BufferedImage render(double[] values, ColourScale scale) {
+        HeatmapCanvas.checkLength(grid, values, "court heat map");
         BufferedImage img = canvas.newImage();
         Graphics2D g = HeatmapCanvas.graphics(img);
         try {
-            canvas.drawCells(g, grid, values, limit);
+            canvas.drawCells(g, grid, values, scale);
             drawCourt(g);
             String sub = options.subtitle() != null ? options.subtitle()
-                    : grid.label() + " grid  ·  basket at left  ·  colour scale ±" + HeatmapCanvas.compact(limit);
+                    : grid.label() + " grid  ·  basket at left  ·  colour scale " + scale.label(scale.min()) + " to "
+                            + scale.label(scale.max());
+            if (options.subtitle() == null && scale.signed()) {
+                sub = grid.label() + " grid  ·  basket at left  ·  colour scale ±"
+                        + HeatmapCanvas.compact(scale.max());
+            }
             canvas.drawDecorations(g, options.title(), sub, "x, feet from the baseline",
-                    "y, feet from the sideline", options.valueLabel(), limit);
+                    "y, feet from the sideline", options.valueLabel(), scale);
         } finally {
             g.dispose();
         }
@@ -143,6 +158,16 @@ public final class CourtHeatmap {
      */
     public Path write(double[] values, Path png) throws IOException {
         return Png.write(render(values), png);
+    }
+
+    /**
+     * Renders the heat map on {@code scale} to a PNG file (parent folders created).
+     *
+     * @param values one per grid cell; not modified
+     * @return {@code png}
+     */
+    public Path write(double[] values, ColourScale scale, Path png) throws IOException {
+        return Png.write(render(values, scale), png);
     }
 
     private void drawCourt(Graphics2D g) {

@@ -87,17 +87,27 @@ public final class DefenderBoxHeatmap {
                     + ": pass only the grid cells, without the box's constant entry");
         }
         HeatmapCanvas.checkLength(grid, values, "defender box heat map");
-        double limit = limitFor(values);
+        return render(values, ColourScale.diverging(limitFor(values)));
+    }
+
+    /**
+     * Renders the heat map on a given colour scale (the options' limit is not used).
+     *
+     * @param values one per grid cell (without the constant entry); not modified
+     * @param scale  the colour scale and its colour-bar labels
+     */
+    public BufferedImage render(double[] values, ColourScale scale) {
+        HeatmapCanvas.checkLength(grid, values, "defender box heat map");
         BufferedImage img = canvas.newImage();
         Graphics2D g = HeatmapCanvas.graphics(img);
         try {
-            canvas.drawCells(g, grid, values, limit);
+            canvas.drawCells(g, grid, values, scale);
             drawHandler(g);
             String sub = options.subtitle() != null ? options.subtitle()
                     : grid.label() + " grid around the ball handler  ·  basket up  ·  colour scale ±"
-                            + HeatmapCanvas.compact(limit);
+                            + HeatmapCanvas.compact(scale.max());
             canvas.drawDecorations(g, options.title(), sub, "lateral x, feet (+ = ball handler's right)",
-                    "y, feet toward the basket", options.valueLabel(), limit);
+                    "y, feet toward the basket", options.valueLabel(), scale);
         } finally {
             g.dispose();
         }
@@ -112,6 +122,16 @@ public final class DefenderBoxHeatmap {
      */
     public Path write(double[] values, Path png) throws IOException {
         return Png.write(render(values), png);
+    }
+
+    /**
+     * Renders the heat map on {@code scale} to a PNG file (parent folders created).
+     *
+     * @param values one per grid cell (without the constant entry); not modified
+     * @return {@code png}
+     */
+    public Path write(double[] values, ColourScale scale, Path png) throws IOException {
+        return Png.write(render(values, scale), png);
     }
 
     private void drawHandler(Graphics2D g) {

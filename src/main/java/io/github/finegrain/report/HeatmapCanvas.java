@@ -102,6 +102,11 @@ final class HeatmapCanvas {
      * clipped to the plot area. Cell edges are rounded to whole pixels so neighbours neither overlap nor leave seams.
      */
     void drawCells(Graphics2D g, GridSpec grid, double[] values, double limit) {
+        drawCells(g, grid, values, ColourScale.diverging(limit));
+    }
+
+    /** As {@link #drawCells(Graphics2D, GridSpec, double[], double)} with any colour scale. */
+    void drawCells(Graphics2D g, GridSpec grid, double[] values, ColourScale scale) {
         Shape oldClip = g.getClip();
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_OFF);
         g.clipRect(LEFT, TOP, plotWidth, plotHeight);
@@ -115,7 +120,7 @@ final class HeatmapCanvas {
                 double ya = grid.originY() + c * sy;
                 int pyTop = (int) Math.round(toPixel(0, ya + sy).getY());
                 int pyBottom = (int) Math.round(toPixel(0, ya).getY());
-                g.setColor(DivergingPalette.colour(values[r * grid.cols() + c], limit));
+                g.setColor(scale.colour(values[r * grid.cols() + c]));
                 g.fillRect(px0, pyTop, px1 - px0, pyBottom - pyTop);
             }
         }
@@ -142,6 +147,12 @@ final class HeatmapCanvas {
     /** The plot frame, ticks every {@code tickStep} feet, axis labels, title, subtitle and the colour bar. */
     void drawDecorations(Graphics2D g, String title, String subtitle, String xLabel, String yLabel,
             String valueLabel, double limit) {
+        drawDecorations(g, title, subtitle, xLabel, yLabel, valueLabel, ColourScale.diverging(limit));
+    }
+
+    /** As above with any colour scale. */
+    void drawDecorations(Graphics2D g, String title, String subtitle, String xLabel, String yLabel,
+            String valueLabel, ColourScale scale) {
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
         g.setColor(INK);
         g.setStroke(new BasicStroke(1f));
@@ -170,7 +181,7 @@ final class HeatmapCanvas {
         drawRotated(g, yLabel, 18, TOP + plotHeight / 2.0);
 
         drawTitle(g, title, subtitle);
-        drawColourBar(g, valueLabel, limit);
+        drawColourBar(g, valueLabel, scale);
     }
 
     private void drawTitle(Graphics2D g, String title, String subtitle) {
@@ -201,12 +212,12 @@ final class HeatmapCanvas {
         return LEFT + plotWidth + BAR_GAP;
     }
 
-    private void drawColourBar(Graphics2D g, String valueLabel, double limit) {
+    private void drawColourBar(Graphics2D g, String valueLabel, ColourScale scale) {
         int bx = barLeft();
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_OFF);
         for (int j = 0; j < plotHeight; j++) {
-            double v = limit * (1 - 2 * (j + 0.5) / plotHeight);
-            g.setColor(DivergingPalette.colour(v, limit));
+            double v = scale.max() - (scale.max() - scale.min()) * (j + 0.5) / plotHeight;
+            g.setColor(scale.colour(v));
             g.fillRect(bx, TOP + j, BAR_WIDTH, 1);
         }
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
@@ -217,10 +228,10 @@ final class HeatmapCanvas {
         FontMetrics fm = g.getFontMetrics();
         int maxLabel = 0;
         for (int k = 0; k <= 4; k++) {
-            double v = limit * (1 - k / 2.0);
+            double v = scale.max() - (scale.max() - scale.min()) * k / 4.0;
             int py = TOP + (int) Math.round(k / 4.0 * plotHeight);
             g.drawLine(bx + BAR_WIDTH, py, bx + BAR_WIDTH + 4, py);
-            String s = compact(v);
+            String s = scale.signed() ? compact(v) : scale.label(v);
             maxLabel = Math.max(maxLabel, fm.stringWidth(s));
             g.drawString(s, bx + BAR_WIDTH + 6, py + fm.getAscent() / 2 - 1);
         }

@@ -88,17 +88,39 @@ class ModelCommandsTest {
     }
 
     @Test
-    void plotWritesHeatMapsAndAReport() throws Exception {
+    void plotWritesTheAnalystsReportExportAndComparison() throws Exception {
         Path out = dir.resolve("plots");
-        int code = run("plot", "--model", bundle().toString(), "--out", out.toString(), "--components", "2");
+        int code = run("plot", "--model", bundle().toString(), "--out", out.toString(), "--components", "2",
+                "--compare", "lebron james,league");
         assertThat(code).as(err.toString()).isZero();
         String html = Files.readString(out.resolve("report.html"));
-        try (var files = Files.list(out)) {
-            assertThat(files.filter(f -> f.toString().endsWith(".png")).count()).isEqualTo(6);
+        for (String f : List.of("probability_league.png", "probability_LeBron_James.png",
+                "defender_effect_league.png", "defender_effect_LeBron_James.png", "component_1_court.png",
+                "component_1_defender.png", "component_2_court.png", "component_2_defender.png")) {
+            assertThat(html).contains("src=\"" + f + "\"");
+            byte[] png = Files.readAllBytes(out.resolve(f));
+            assertThat(png[1]).as(f).isEqualTo((byte) 'P');
         }
-        assertThat(html).contains("court_k").contains("defender_k").contains("loadings_k");
-        byte[] png = Files.readAllBytes(out.resolve(html.replaceAll("(?s).*?(court_k\\d+\\.png).*", "$1")));
-        assertThat(png[1]).isEqualTo((byte) 'P');
+        assertThat(out.resolve("component_3_court.png")).doesNotExist();
+        for (String id : List.of("reading", "predictions", "defender-effect", "components", "training", "metrics",
+                "export")) {
+            assertThat(html).contains("<section id=\"" + id + "\">");
+        }
+        // no metrics.json next to the golden bundle: the page says so instead of inventing numbers
+        assertThat(html).contains("No test metrics");
+        assertThat(out.resolve("export/cp_court_factor.csv")).exists();
+        assertThat(out.resolve("export/probability_LeBron_James_none.json")).exists();
+        String compare = Files.readString(out.resolve("compare_LeBron_James_vs_league.html"));
+        assertThat(compare).contains("compare_LeBron_James_vs_league_difference.png");
+        assertThat(out.resolve("compare_LeBron_James_vs_league_defender_between.png")).exists();
+    }
+
+    @Test
+    void plotRejectsACompareWithoutTwoNames() throws Exception {
+        int code = run("plot", "--model", bundle().toString(), "--out", dir.resolve("p").toString(), "--compare",
+                "LeBron James");
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains("--compare").contains("two names");
     }
 
     @Test

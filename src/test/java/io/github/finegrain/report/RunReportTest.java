@@ -95,4 +95,27 @@ class RunReportTest {
         assertThatThrownBy(() -> new RunReport.Figure("a\"b.png", "x")).hasMessageContaining("plain PNG file name");
         assertThatThrownBy(() -> new RunReport.Figure("x.svg", "x")).hasMessageContaining("'x.svg'");
     }
+
+    @Test
+    void writesSectionsWithRowsPanelsAndTablesAndChecksTheirFigures(@TempDir Path dir) throws Exception {
+        RunReport r = RunReport.ofSections("t", List.of(
+                new RunReport.Section("first", "First <one>", List.of(new RunReport.Text("a & b"),
+                        new RunReport.Row(List.of(new RunReport.Figure("a.png", "A"), new RunReport.Figure("b.png",
+                                "B")), "both"))),
+                new RunReport.Section("second", "Second", List.of(new RunReport.Panel("P", List.of(
+                        new RunReport.Table(List.of("x", "y"), List.of(List.of("k", 0.123456))),
+                        new RunReport.Figure("c.png", "C")))))));
+        String html = r.html();
+        assertThat(html).contains("<section id=\"first\">\n<h2>First &lt;one&gt;</h2>")
+                .contains("<p>a &amp; b</p>").contains("<a href=\"#second\">Second</a>")
+                .contains("<div class=\"panel\">\n<h3>P</h3>").contains("<td class=\"num\">0.1235</td>");
+        assertThat(html.indexOf("src=\"a.png\"")).isLessThan(html.indexOf("src=\"b.png\""));
+        assertThat(r.allFigures()).extracting(RunReport.Figure::file).containsExactly("a.png", "b.png", "c.png");
+        Files.write(dir.resolve("a.png"), new byte[] {1});
+        Files.write(dir.resolve("b.png"), new byte[] {1});
+        assertThatThrownBy(() -> r.write(dir)).hasMessageContaining("c.png");
+        assertThatThrownBy(() -> new RunReport.Section("1x", "h", List.of())).hasMessageContaining("section id");
+        assertThatThrownBy(() -> new RunReport.Table(List.of("x"), List.of(List.of(1, 2))))
+                .hasMessageContaining("2 values for 1 columns");
+    }
 }
