@@ -393,6 +393,7 @@ public final class ModelReport {
             b.add(new Table(List.of("stage", "model", "court grid", "defender grid", "minibatches", "seconds",
                     "ended by", "validation log loss at start", "best validation log loss", "kept parameters"),
                     rows));
+            b.add(new Text(timeline(metrics.path("stages"))));
         }
         if (traceCsv != null && Files.isRegularFile(traceCsv)) {
             TrainingCurves curves = TrainingCurves.fromCsv(traceCsv, TrainingCurves.Options.titled("Training"));
@@ -411,6 +412,35 @@ public final class ModelReport {
                 + "'kept parameters' column, e.g. best-validation@40 = after 40 minibatches; @0 = the stage did not "
                 + "improve on what it started from) and hands those on."));
         return new Section("training", "Data and training", b);
+    }
+
+    /** When each stage ended and what came next, in words. */
+    static String timeline(JsonNode stages) {
+        StringBuilder s = new StringBuilder("When the grid changed: ");
+        long minibatches = 0;
+        double seconds = 0;
+        JsonNode prev = null;
+        List<String> parts = new ArrayList<>();
+        for (JsonNode st : stages) {
+            if (prev != null) {
+                String what = !prev.path("kind").asText().equals(st.path("kind").asText())
+                        ? "the CP hand-off (to components, court " + st.path("court").asText() + ")"
+                        : "refined to court " + st.path("court").asText() + ", defender box "
+                                + st.path("defender").asText();
+                parts.add(String.format(Locale.ROOT, "after %d minibatches (%.0f s) %s", minibatches, seconds, what));
+            }
+            minibatches += st.path("iterations").asLong();
+            seconds += st.path("seconds").asDouble();
+            prev = st;
+        }
+        if (parts.isEmpty()) {
+            return "Training ran as a single stage (no fine-graining).";
+        }
+        s.append(String.join("; ", parts)).append(String.format(Locale.ROOT, "; training ended after %d minibatches "
+                + "(%.0f s). A stage ends by its rule: 'window-plateau' means the spatial entropy of the gradient "
+                + "stopped changing over its window, i.e. the current grid has learned what it can.", minibatches,
+                seconds));
+        return s.toString();
     }
 
     private static Section testMetrics(JsonNode metrics) {
