@@ -34,7 +34,7 @@ public final class PlayerComparison {
     record Resolved(String name, int task, ProbabilityMaps.TaskMaps maps) {
         String label() {
             return task == TaskIndex.LEAGUE_INDEX && !isLeague(name) ? name + " (league task)"
-                    : task == TaskIndex.LEAGUE_INDEX ? "league task" : name;
+                    : task == TaskIndex.LEAGUE_INDEX ? "the league task" : name;
         }
     }
 

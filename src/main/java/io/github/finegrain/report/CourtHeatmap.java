@@ -135,13 +135,10 @@ public final class CourtHeatmap {
         try {
             canvas.drawCells(g, grid, values, scale);
             drawCourt(g);
+            String range = scale.signed() ? "±" + HeatmapCanvas.compact(scale.max())
+                    : scale.label(scale.min()) + " to " + scale.label(scale.max());
             String sub = options.subtitle() != null ? options.subtitle()
-                    : grid.label() + " grid  ·  basket at left  ·  colour scale " + scale.label(scale.min()) + " to "
-                            + scale.label(scale.max());
-            if (options.subtitle() == null && scale.signed()) {
-                sub = grid.label() + " grid  ·  basket at left  ·  colour scale ±"
-                        + HeatmapCanvas.compact(scale.max());
-            }
+                    : grid.label() + " grid  ·  basket at left  ·  colour scale " + range;
             canvas.drawDecorations(g, options.title(), sub, "x, feet from the baseline",
                     "y, feet from the sideline", options.valueLabel(), scale);
         } finally {
