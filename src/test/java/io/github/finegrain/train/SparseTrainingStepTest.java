@@ -375,6 +375,72 @@ class SparseTrainingStepTest {
     }
 
     @Test
+    void aNonNestedSwapCarriesMomentsWithTheParametersAreaWeightsAndTheLargestSourceStepCount() {
+        GridSpec court2 = GridSpec.court(5, 5);
+        GridSpec box2 = GridSpec.defenderBox(3, 3);
+        FineGraining cg = FineGraining.between(COURT, court2);
+        FineGraining dg = FineGraining.between(BOX, box2);
+        assertFalse(cg.isNested());
+        for (boolean full : new boolean[] {true, false}) {
+            SparseOptimizer o = SparseOptimizer.lazyAdam(0.02, 0.01);
+            MultiLayerNetwork net = net(full ? fullRankLayer(COURT, BOX) : cpLayer(COURT, BOX), o.denseEquivalent(),
+                    0.01, 61);
+            SparseTrainingStep step = SparseTrainingStep.of(net, o);
+            for (int s = 0; s < 5; s++) {
+                step.fit(randomBatch(4 + s, 900 + s));
+            }
+            OptimizerState old = step.state();
+            MultiLayerNetwork finer = SpatialModels.fineGrain(net, court2, box2);
+            OptimizerState fine = step.fineGrained(finer).state();
+            int oc = COURT.cellCount();
+            int od = BOX.cellCount() + 1;
+            if (full) {
+                for (int which = 0; which < 2; which++) {
+                    double[] before = which == 0 ? old.firstMoment(0) : old.secondMoment(0);
+                    double[] after = which == 0 ? fine.firstMoment(0) : fine.secondMoment(0);
+                    for (int a = 0; a < TASKS; a++) {
+                        double[] slice = java.util.Arrays.copyOfRange(before, a * oc * od, (a + 1) * oc * od);
+                        double[] mid = cg.applyAlongAxis(slice, new int[] {oc, od}, 0);
+                        double[] expected = dg.applyAlongDefenderAxis(mid, new int[] {court2.cellCount(), od}, 1);
+                        int n = expected.length;
+                        assertClose(expected, java.util.Arrays.copyOfRange(after, a * n, (a + 1) * n), 1e-12,
+                                "moment " + which + " task " + a);
+                    }
+                }
+                int nonZero = 0;
+                for (int a = 0; a < TASKS; a++) {
+                    for (int f = 0; f < court2.cellCount(); f++) {
+                        int max = 0;
+                        for (FineGraining.Source src : cg.sources(f)) {
+                            max = Math.max(max, old.steps(0, a * oc + src.coarseCell()));
+                        }
+                        assertEquals(max, fine.steps(0, a * court2.cellCount() + f), "steps F[" + a + "," + f + "]");
+                        nonZero += max > 0 ? 1 : 0;
+                    }
+                }
+                assertTrue(nonZero > 0);
+            } else {
+                int k = 2;
+                assertClose(cg.applyAlongAxis(old.firstMoment(1), new int[] {oc, k}, 0), fine.firstMoment(1), 1e-12,
+                        "B m");
+                assertClose(dg.applyAlongDefenderAxis(old.secondMoment(2), new int[] {od, k}, 0), fine.secondMoment(2),
+                        1e-12, "C v");
+                assertArrayEquals(old.firstMoment(0), fine.firstMoment(0), 0.0, "A m copied");
+                assertEquals(old.steps(2, od - 1), fine.steps(2, box2.cellCount()), "constant row of C");
+                for (int f = 0; f < court2.cellCount(); f++) {
+                    int max = 0;
+                    for (FineGraining.Source src : cg.sources(f)) {
+                        max = Math.max(max, old.steps(1, src.coarseCell()));
+                    }
+                    assertEquals(max, fine.steps(1, f), "steps B[" + f + "]");
+                }
+            }
+            assertArrayEquals(old.secondMoment(old.blocks().size() - 1), fine.secondMoment(fine.blocks().size() - 1),
+                    0.0, "bias v copied");
+        }
+    }
+
+    @Test
     void stateRoundTripsThroughItsFileFormatAndTrainingContinuesIdentically() throws IOException {
         for (SparseOptimizer o : new SparseOptimizer[] {SparseOptimizer.lazyAdam(0.01, 0.01),
                 SparseOptimizer.adagrad(0.05, 0), SparseOptimizer.sgd(0.05, 0.1)}) {
