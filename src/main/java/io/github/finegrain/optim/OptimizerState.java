@@ -285,6 +285,19 @@ public final class OptimizerState {
      *                     inconsistent with the kind, truncated data)
      */
     public static OptimizerState read(InputStream in) throws IOException {
+        return read(in, null);
+    }
+
+    /**
+     * Reads a state written by {@link #write} for a layer with row blocks {@code expected}: each block's header is
+     * checked against the expected one before anything is allocated for it (so an untrusted file cannot make the reader
+     * allocate more than the layer's own size).
+     *
+     * @param expected the layer's row blocks ({@link io.github.finegrain.model.RowSparseLayer#rowBlocks()}), or null
+     *                 to accept any blocks (sizes are then only bounded by 2^31 entries per block)
+     * @throws IOException as {@link #read(InputStream)}, or if a block differs from the expected one
+     */
+    public static OptimizerState read(InputStream in, List<RowBlock> expected) throws IOException {
         DataInputStream d = new DataInputStream(new java.io.BufferedInputStream(in, 1 << 16));
         try {
             if (d.readInt() != MAGIC) {
@@ -312,6 +325,9 @@ public final class OptimizerState {
             if (n < 1 || n > MAX_BLOCKS) {
                 throw new IOException("optimizer state: block count " + n + " outside [1, " + MAX_BLOCKS + "]");
             }
+            if (expected != null && n != expected.size()) {
+                throw new IOException("optimizer state: " + n + " row blocks, the layer has " + expected.size());
+            }
             List<RowBlock> blocks = new ArrayList<>();
             INDArray[] m = new INDArray[n];
             INDArray[] v = new INDArray[n];
@@ -322,6 +338,10 @@ public final class OptimizerState {
                     b = new RowBlock(d.readUTF(), d.readLong(), d.readInt(), d.readInt(), d.readBoolean());
                 } catch (IllegalArgumentException e) {
                     throw new IOException("optimizer state: block " + k + ": " + e.getMessage(), e);
+                }
+                if (expected != null && (k >= expected.size() || !expected.get(k).equals(b))) {
+                    throw new IOException("optimizer state: block " + k + " is " + b + ", the layer's is "
+                            + (k < expected.size() ? expected.get(k) : "absent"));
                 }
                 if (b.size() > Integer.MAX_VALUE - 8) {
                     throw new IOException("optimizer state: block " + b.key() + " of " + b.size() + " entries is too large");
@@ -345,9 +365,9 @@ public final class OptimizerState {
                 }
                 for (int which = 0; which < 2; which++) {
                     boolean present = d.readBoolean();
-                    boolean expected = which == 0 ? config.kind() == SparseOptimizer.Kind.LAZY_ADAM
+                    boolean wanted = which == 0 ? config.kind() == SparseOptimizer.Kind.LAZY_ADAM
                             : config.kind() != SparseOptimizer.Kind.SGD;
-                    if (present != expected) {
+                    if (present != wanted) {
                         throw new IOException("optimizer state: block " + b.key() + ": moment " + (which + 1) + " "
                                 + (present ? "present" : "missing") + " for " + config.kind().label());
                     }

@@ -474,6 +474,17 @@ class SparseTrainingStepTest {
             resumed.fit(b);
             assertArrayEquals(net.params().data().asDouble(), twin.params().data().asDouble(), 0.0, o.toString());
         }
+        // a state for another layer is refused before its arrays are read
+        MultiLayerNetwork cp = net(cpLayer(COURT, BOX), new org.nd4j.linalg.learning.config.Sgd(LR), 0, 1);
+        SparseTrainingStep s1 = SparseTrainingStep.of(cp, SparseOptimizer.lazyAdam(0.01, 0));
+        ByteArrayOutputStream other = new ByteArrayOutputStream();
+        s1.state().write(other);
+        MultiLayerNetwork full = net(fullRankLayer(COURT, BOX), new org.nd4j.linalg.learning.config.Sgd(LR), 0, 1);
+        IOException mismatch = assertThrows(IOException.class, () -> OptimizerState.read(
+                new ByteArrayInputStream(other.toByteArray()), ((io.github.finegrain.model.RowSparseLayer) full
+                        .getLayer(0)).rowBlocks()));
+        assertTrue(mismatch.getMessage().contains("row blocks") || mismatch.getMessage().contains("block 0"),
+                mismatch.getMessage());
         byte[] bad = new byte[] {1, 2, 3, 4, 0, 0, 0, 1};
         IOException e = assertThrows(IOException.class, () -> OptimizerState.read(new ByteArrayInputStream(bad)));
         assertTrue(e.getMessage().contains("magic"), e.getMessage());
