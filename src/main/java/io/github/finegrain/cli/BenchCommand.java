@@ -3,6 +3,10 @@ package io.github.finegrain.cli;
 import io.github.finegrain.bench.CriteriaBenchmark;
 import io.github.finegrain.bench.Fig3Benchmark;
 import io.github.finegrain.bench.Fig3Report;
+import io.github.finegrain.bench.StepBenchmark;
+import io.github.finegrain.grid.GridSpec;
+import io.github.finegrain.optim.SparseOptimizer;
+import io.github.finegrain.train.MultiResolutionOptions;
 import io.github.finegrain.data.BundledData;
 import io.github.finegrain.data.ExampleBuilder;
 import io.github.finegrain.data.ExampleSet;
@@ -23,7 +27,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code finegrain bench}: benchmarks that print their numbers. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks that print their numbers.",
-        subcommands = {BenchCommand.Criteria.class, BenchCommand.Fig3.class, BenchCommand.Fig3Method.class})
+        subcommands = {BenchCommand.Criteria.class, BenchCommand.Fig3.class, BenchCommand.Fig3Method.class,
+                BenchCommand.Step.class})
 public final class BenchCommand {
 
     /** {@code bench criteria}: the fine-graining criteria on recorded trajectories (bundled and planted data). */
@@ -228,6 +233,76 @@ public final class BenchCommand {
             Fig3Benchmark.checkMethod(method); // before any training, as is the output path
             CliFiles.outputFile(out, "result JSON (--out)");
             Fig3Benchmark.runMethod(s, method, seed, out);
+            return 0;
+        }
+    }
+
+    /** {@code bench step}: one training step, DL4J's dense path against the row-sparse step, per grid and layer. */
+    @Command(name = "step", mixinStandardHelpOptions = true,
+            description = "Median training-step time of DL4J's dense net.fit (Adam + L2) and of the row-sparse step, "
+                    + "side by side for every (court, defender) grid and both layers, with each path's model-state "
+                    + "bytes; writes DIR/step.json and DIR/step.md.")
+    static final class Step implements Callable<Integer> {
+        @Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--tasks", defaultValue = "439", description = "Tasks (default: ${DEFAULT-VALUE}).")
+        int tasks;
+
+        @Option(names = "--batch", defaultValue = "1024", description = "Rows per minibatch (default: ${DEFAULT-VALUE}).")
+        int batch;
+
+        @Option(names = "--rank", defaultValue = "20", description = "CP rank (default: ${DEFAULT-VALUE}).")
+        int rank;
+
+        @Option(names = "--grids", split = ",", paramLabel = "COURT/DEFENDER",
+                description = "Grid pairs such as 40x50/12x12 (default: the paper's ladder).")
+        List<String> grids;
+
+        @Option(names = "--steps", defaultValue = "50", description = "Timed steps per path (default: ${DEFAULT-VALUE}).")
+        int steps;
+
+        @Option(names = "--warmup", defaultValue = "10",
+                description = "Untimed steps before timing (default: ${DEFAULT-VALUE}).")
+        int warmup;
+
+        @Option(names = "--optimizer", defaultValue = "lazy-adam",
+                description = "Row-sparse optimizer: lazy-adam, sgd or adagrad (default: ${DEFAULT-VALUE}).")
+        String optimizer;
+
+        @Option(names = "--out", defaultValue = "step", paramLabel = "DIR",
+                description = "Output folder (default: ${DEFAULT-VALUE}).")
+        Path out;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter w = spec.commandLine().getOut();
+            List<GridSpec[]> pairs = new ArrayList<>();
+            if (grids == null || grids.isEmpty()) {
+                pairs.addAll(MultiResolutionOptions.paperGrids());
+            } else {
+                for (String g : grids) {
+                    String[] p = g.split("/");
+                    if (p.length != 2) {
+                        throw new IllegalArgumentException("--grids: expected COURT/DEFENDER such as 40x50/12x12, found '"
+                                + g + "'");
+                    }
+                    int[] c = GridSpec.parseRowsCols(p[0]);
+                    int[] d = GridSpec.parseRowsCols(p[1]);
+                    pairs.add(new GridSpec[] {GridSpec.court(c[0], c[1]), GridSpec.defenderBox(d[0], d[1])});
+                }
+            }
+            MultiResolutionOptions defaults = MultiResolutionOptions.defaults();
+            SparseOptimizer o = SparseOptimizer.named(optimizer, defaults.learningRate(), defaults.l2());
+            StepBenchmark.Settings s = new StepBenchmark.Settings(tasks, batch, rank, pairs, steps, warmup, o, 1);
+            CliFiles.outputFolder(out, "step.json and step.md");
+            StepBenchmark.Result r = StepBenchmark.run(s, line -> {
+                w.println(line);
+                w.flush();
+            });
+            StepBenchmark.write(r, s, out);
+            w.print(StepBenchmark.markdown(r, s));
+            w.flush();
             return 0;
         }
     }

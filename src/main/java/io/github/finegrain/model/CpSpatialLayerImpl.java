@@ -1,6 +1,7 @@
 package io.github.finegrain.model;
 
 import java.util.Arrays;
+import java.util.List;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
@@ -33,8 +34,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * tasks) are copied into a double work array by the forward pass, which also keeps each row's s_k; the backward pass
  * that follows on the same input array reuses both (the gradient is taken at the parameters of that forward pass),
  * and recomputes them otherwise. Values are accumulated in double and stored in the network's data type.
+ *
+ * <p>Rows for a row-sparse optimizer ({@link RowSparseLayer}): the rows of A (tasks), B (court cells), C (defender
+ * cells and the constant entry) and the bias entries; a backward pass armed by {@link #armSparseBackward()} writes
+ * and records only the rows of the minibatch.
  */
-public class CpSpatialLayerImpl extends BaseLayer<CpSpatialLayer> {
+public class CpSpatialLayerImpl extends BaseLayer<CpSpatialLayer> implements RowSparseLayer {
 
     private DiscretizedBatch lastBatch;
     private INDArray lastInput;
@@ -46,6 +51,15 @@ public class CpSpatialLayerImpl extends BaseLayer<CpSpatialLayer> {
     private double[] gradScratch;
     private double[] sumCache;
     private DiscretizedBatch forwardBatch;
+    /** Row blocks (A, B, C, b) and the rows touched by the last row-sparse backward pass (null until the first). */
+    private List<RowBlock> blocks;
+    private TouchedRows touched;
+    /** The gradient view that is zero except the rows recorded in {@link #touched}, or null. */
+    private INDArray cleanView;
+    /** True while {@link #gradScratch} is all zero (a row-sparse pass zeroes the rows it used). */
+    private boolean scratchClean;
+    private boolean sparseArmed;
+    private boolean lastSparse;
 
     /** Called by {@link CpSpatialLayer#instantiate}. */
     public CpSpatialLayerImpl(NeuralNetConfiguration conf, DataType dataType) {
@@ -133,8 +147,10 @@ public class CpSpatialLayerImpl extends BaseLayer<CpSpatialLayer> {
     /**
      * {@inheritDoc}
      *
-     * <p>The gradients are accumulated in a double array and then written over the whole gradient view (A, B, C and
-     * b together, small): DL4J's updater rewrites the whole view in place every step, so every entry is rewritten.
+     * <p>The gradients are accumulated in a double array. Dense (default): then written over the whole gradient view
+     * (A, B, C and b together), because DL4J's updater rewrites the whole view in place every step. Row-sparse (after
+     * {@link #armSparseBackward()}): only the touched rows are written and recorded, the rows of the previous
+     * row-sparse pass zeroed; see {@link RowSparseLayer}.
      */
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
@@ -151,11 +167,27 @@ public class CpSpatialLayerImpl extends BaseLayer<CpSpatialLayer> {
         // The forward pass on this input left the parameters it used and each row's s_k in the work arrays.
         boolean cached = batch == forwardBatch;
         double[] p = cached ? paramScratch : readParams();
+        boolean sparse = sparseArmed;
+        sparseArmed = false;
         if (gradScratch == null || gradScratch.length != p.length) {
             gradScratch = new double[p.length];
+            scratchClean = true;
         }
         double[] g = gradScratch;
-        Arrays.fill(g, 0);
+        if (!(sparse && scratchClean)) {
+            Arrays.fill(g, 0);
+        }
+        TouchedRows t = touched();
+        FlatBuffer view = FlatBuffer.of(gradientsFlattened);
+        if (sparse && cleanView == gradientsFlattened) {
+            t.zeroAndClear(view);
+        } else {
+            if (sparse) {
+                gradientsFlattened.assign(0);
+            }
+            t.clear();
+        }
+        int constC = s.spatial().constantCell();
         double[] eps = new double[batch.size];
         FlatBuffer.of(epsilon.ordering() == 'c' && epsilon.elementWiseStride() == 1
                 && (epsilon.dataType() == DataType.FLOAT || epsilon.dataType() == DataType.DOUBLE)
@@ -166,8 +198,16 @@ public class CpSpatialLayerImpl extends BaseLayer<CpSpatialLayer> {
             double e = eps[r];
             g[offBias + a] += e;
             int b = batch.courtCell[r];
-            if (b < 0 || e == 0) {
+            if (sparse) {
+                t.touch(3, a);
+            }
+            if (b < 0) {
                 continue;
+            }
+            if (sparse) {
+                t.touch(0, a);
+                t.touch(1, b);
+                t.touch(2, constC);
             }
             if (cached) {
                 System.arraycopy(sumCache, r * k, sk, 0, k);
@@ -189,6 +229,9 @@ public class CpSpatialLayerImpl extends BaseLayer<CpSpatialLayer> {
             for (int d = 0; d < InputRow.DEFENDERS; d++) {
                 int c = batch.defenderCell[r * InputRow.DEFENDERS + d];
                 if (c >= 0) {
+                    if (sparse) {
+                        t.touch(2, c);
+                    }
                     int rowC = offC + c * k;
                     for (int j = 0; j < k; j++) {
                         g[rowC + j] += sk[j];
@@ -196,7 +239,27 @@ public class CpSpatialLayerImpl extends BaseLayer<CpSpatialLayer> {
                 }
             }
         }
-        FlatBuffer.of(gradientsFlattened).set(0, g);
+        if (sparse) {
+            // copy the touched rows into the (clean) view and leave the scratch array all zero again
+            for (int blk = 0; blk < 4; blk++) {
+                RowBlock rb = t.blocks().get(blk);
+                int len = rb.rowLength();
+                for (int i = 0; i < t.count(blk); i++) {
+                    int from = (int) (rb.offset() + (long) t.row(blk, i) * len);
+                    for (int j = 0; j < len; j++) {
+                        view.set(from + j, g[from + j]);
+                        g[from + j] = 0;
+                    }
+                }
+            }
+            scratchClean = true;
+            cleanView = gradientsFlattened;
+        } else {
+            view.set(0, g);
+            scratchClean = false;
+            cleanView = null;
+        }
+        lastSparse = sparse;
         Gradient gradient = new DefaultGradient(gradientsFlattened);
         for (String key : new String[] {CpSpatialParamInitializer.TASK_KEY, CpSpatialParamInitializer.COURT_KEY,
                 CpSpatialParamInitializer.DEFENDER_KEY, CpSpatialParamInitializer.BIAS_KEY}) {
@@ -204,6 +267,37 @@ public class CpSpatialLayerImpl extends BaseLayer<CpSpatialLayer> {
         }
         INDArray epsOut = workspaceMgr.create(ArrayType.ACTIVATION_GRAD, input.dataType(), input.shape(), 'c');
         return new Pair<>(gradient, epsOut);
+    }
+
+    @Override
+    public List<RowBlock> rowBlocks() {
+        if (blocks == null) {
+            CpLayerSpec s = layerConf().spec();
+            long[] o = CpSpatialParamInitializer.offsets(s);
+            int k = s.rank();
+            blocks = List.of(new RowBlock(CpSpatialParamInitializer.TASK_KEY, o[0], s.tasks(), k, true),
+                    new RowBlock(CpSpatialParamInitializer.COURT_KEY, o[1], s.court().cellCount(), k, true),
+                    new RowBlock(CpSpatialParamInitializer.DEFENDER_KEY, o[2], s.spatial().defenderModeSize(), k, true),
+                    new RowBlock(CpSpatialParamInitializer.BIAS_KEY, o[3], s.tasks(), 1, false));
+        }
+        return blocks;
+    }
+
+    private TouchedRows touched() {
+        if (touched == null) {
+            touched = new TouchedRows(rowBlocks());
+        }
+        return touched;
+    }
+
+    @Override
+    public void armSparseBackward() {
+        sparseArmed = true;
+    }
+
+    @Override
+    public TouchedRows touchedRows() {
+        return lastSparse ? touched : null;
     }
 
     @Override

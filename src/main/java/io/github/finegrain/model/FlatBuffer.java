@@ -24,7 +24,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * ({@link Indexed}, slower bulk transfers, same results). The NIO classes are final, so the loops' call sites stay at
  * most bimorphic and inline.
  */
-abstract sealed class FlatBuffer permits FlatBuffer.F32, FlatBuffer.F64, FlatBuffer.Indexed {
+public abstract sealed class FlatBuffer permits FlatBuffer.F32, FlatBuffer.F64, FlatBuffer.Indexed {
 
     /**
      * A view of {@code array}.
@@ -32,7 +32,7 @@ abstract sealed class FlatBuffer permits FlatBuffer.F32, FlatBuffer.F64, FlatBuf
      * @throws IllegalArgumentException if the array is not FLOAT or DOUBLE, not contiguous in C order, or has more
      *                                  than {@code Integer.MAX_VALUE} elements
      */
-    static FlatBuffer of(INDArray array) {
+    public static FlatBuffer of(INDArray array) {
         long n = array.length();
         if (n > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("array of " + n + " elements is too long for direct access");
@@ -84,22 +84,22 @@ abstract sealed class FlatBuffer permits FlatBuffer.F32, FlatBuffer.F64, FlatBuf
     private static final ThreadLocal<float[]> CHUNKS = ThreadLocal.withInitial(() -> new float[CHUNK]);
 
     /** Number of elements. */
-    abstract int length();
+    public abstract int length();
 
     /** Element i. */
-    abstract double get(int i);
+    public abstract double get(int i);
 
     /** Sets element i to v (rounded to float for a FLOAT array). */
-    abstract void set(int i, double v);
+    public abstract void set(int i, double v);
 
     /** Adds v to element i. */
-    abstract void add(int i, double v);
+    public abstract void add(int i, double v);
 
     /** Copies elements [from, from + out.length) into {@code out} (bulk transfers). */
-    abstract void get(int from, double[] out);
+    public abstract void get(int from, double[] out);
 
     /** Sets elements [from, from + values.length) to {@code values} (bulk transfers). */
-    abstract void set(int from, double[] values);
+    public abstract void set(int from, double[] values);
 
     /** FLOAT data. */
     static final class F32 extends FlatBuffer {
@@ -110,27 +110,27 @@ abstract sealed class FlatBuffer permits FlatBuffer.F32, FlatBuffer.F64, FlatBuf
         }
 
         @Override
-        int length() {
+        public int length() {
             return b.limit();
         }
 
         @Override
-        double get(int i) {
+        public double get(int i) {
             return b.get(i);
         }
 
         @Override
-        void set(int i, double v) {
+        public void set(int i, double v) {
             b.put(i, (float) v);
         }
 
         @Override
-        void add(int i, double v) {
+        public void add(int i, double v) {
             b.put(i, (float) (b.get(i) + v));
         }
 
         @Override
-        void get(int from, double[] out) {
+        public void get(int from, double[] out) {
             float[] chunk = CHUNKS.get();
             for (int start = 0; start < out.length; start += chunk.length) {
                 int n = Math.min(chunk.length, out.length - start);
@@ -142,7 +142,7 @@ abstract sealed class FlatBuffer permits FlatBuffer.F32, FlatBuffer.F64, FlatBuf
         }
 
         @Override
-        void set(int from, double[] values) {
+        public void set(int from, double[] values) {
             float[] chunk = CHUNKS.get();
             for (int start = 0; start < values.length; start += chunk.length) {
                 int n = Math.min(chunk.length, values.length - start);
@@ -163,32 +163,32 @@ abstract sealed class FlatBuffer permits FlatBuffer.F32, FlatBuffer.F64, FlatBuf
         }
 
         @Override
-        int length() {
+        public int length() {
             return b.limit();
         }
 
         @Override
-        double get(int i) {
+        public double get(int i) {
             return b.get(i);
         }
 
         @Override
-        void set(int i, double v) {
+        public void set(int i, double v) {
             b.put(i, v);
         }
 
         @Override
-        void add(int i, double v) {
+        public void add(int i, double v) {
             b.put(i, b.get(i) + v);
         }
 
         @Override
-        void get(int from, double[] out) {
+        public void get(int from, double[] out) {
             b.get(from, out);
         }
 
         @Override
-        void set(int from, double[] values) {
+        public void set(int from, double[] values) {
             b.put(from, values);
         }
     }
@@ -210,18 +210,18 @@ abstract sealed class FlatBuffer permits FlatBuffer.F32, FlatBuffer.F64, FlatBuf
         }
 
         @Override
-        int length() {
+        public int length() {
             return n;
         }
 
         @Override
-        double get(int i) {
+        public double get(int i) {
             check(i);
             return ix instanceof FloatIndexer f ? f.get((long) i) : ((DoubleIndexer) ix).get((long) i);
         }
 
         @Override
-        void set(int i, double v) {
+        public void set(int i, double v) {
             check(i);
             if (ix instanceof FloatIndexer f) {
                 f.put((long) i, (float) v);
@@ -231,12 +231,12 @@ abstract sealed class FlatBuffer permits FlatBuffer.F32, FlatBuffer.F64, FlatBuf
         }
 
         @Override
-        void add(int i, double v) {
+        public void add(int i, double v) {
             set(i, get(i) + v);
         }
 
         @Override
-        void get(int from, double[] out) {
+        public void get(int from, double[] out) {
             if (out.length == 0) {
                 return;
             }
@@ -248,7 +248,7 @@ abstract sealed class FlatBuffer permits FlatBuffer.F32, FlatBuffer.F64, FlatBuf
         }
 
         @Override
-        void set(int from, double[] values) {
+        public void set(int from, double[] values) {
             if (values.length == 0) {
                 return;
             }

@@ -1,5 +1,6 @@
 package io.github.finegrain.model;
 
+import java.util.List;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
@@ -19,12 +20,27 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * constant defender entry; φ counts repeated cells).
  * Backward with {@code ε_r = ∂L/∂z_r}: {@code ∂L/∂F[a, b, c] = Σ_r ε_r [a_r = a][b_r = b] φ_c(x_r)},
  * {@code ∂L/∂b[a] = Σ_r ε_r [a_r = a]}. The input gets no gradient (it is data).
+ *
+ * <p>Rows for a row-sparse optimizer ({@link RowSparseLayer}): {@code F[a, b, :]} (one task × court cell) and the bias
+ * entries; a backward pass armed by {@link #armSparseBackward()} touches only the rows of the minibatch.
  */
-public class FullRankSpatialLayerImpl extends BaseLayer<FullRankSpatialLayer> {
+public class FullRankSpatialLayerImpl extends BaseLayer<FullRankSpatialLayer> implements RowSparseLayer {
 
     /** The discretized rows of the last forward pass and the input they came from (reused by the backward pass). */
     private DiscretizedBatch lastBatch;
     private INDArray lastInput;
+    /** Row blocks and the rows touched by the last row-sparse backward pass (null until the first). */
+    private List<RowBlock> blocks;
+    private TouchedRows touched;
+    /**
+     * The gradient view that is zero except the rows recorded in {@link #touched} (set by a row-sparse backward pass,
+     * cleared by a dense one); another array (the view replaced) is not trusted.
+     */
+    private INDArray cleanView;
+    /** Set by {@link #armSparseBackward()}, consumed by the next backward pass. */
+    private boolean sparseArmed;
+    /** True if the last backward pass was row-sparse ({@link #touchedRows()} is valid). */
+    private boolean lastSparse;
 
     /** Called by {@link FullRankSpatialLayer#instantiate}. */
     public FullRankSpatialLayerImpl(NeuralNetConfiguration conf, DataType dataType) {
@@ -79,11 +95,10 @@ public class FullRankSpatialLayerImpl extends BaseLayer<FullRankSpatialLayer> {
     /**
      * {@inheritDoc}
      *
-     * <p>The whole gradient view is zeroed first (one native fill): DL4J's updater rewrites the entire view in place
-     * every step, so entries this batch does not touch would otherwise hold the previous step's update. This fill
-     * dominates the pass at full size (measured by {@code bench.LayerBenchmark} on the 2-core build machine: about 20 ms of
-     * the 16–24 ms per 1024 rows for the 348 MB float view of 300 × 2000 × 145; the rows' own work is under 1 ms),
-     * and the updater's pass over the whole array costs more again (SGD about 90 ms, Adam about 0.6 s per step).
+     * <p>Dense (default): the whole gradient view is zeroed first, because DL4J's updater rewrites the entire view in
+     * place every step, so entries this batch does not touch would otherwise hold the previous step's update.
+     * Row-sparse (after {@link #armSparseBackward()}): only the rows recorded by the previous row-sparse pass are
+     * zeroed (the whole view once after a dense pass), and the touched rows are recorded; see {@link RowSparseLayer}.
      */
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
@@ -94,8 +109,16 @@ public class FullRankSpatialLayerImpl extends BaseLayer<FullRankSpatialLayer> {
         int defCells = s.defenderModeSize();
         int constant = s.constantCell();
         int nF = (int) s.fullRankSize();
-        gradientsFlattened.assign(0);
+        boolean sparse = sparseArmed;
+        sparseArmed = false;
         FlatBuffer g = FlatBuffer.of(gradientsFlattened);
+        TouchedRows t = touched();
+        if (sparse && cleanView == gradientsFlattened) {
+            t.zeroAndClear(g);
+        } else {
+            gradientsFlattened.assign(0);
+            t.clear();
+        }
         FlatBuffer eps = FlatBuffer.of(epsilon.ordering() == 'c' && epsilon.elementWiseStride() == 1
                 && epsilon.dataType() == dataType ? epsilon : epsilon.castTo(dataType).dup('c'));
         for (int r = 0; r < batch.size; r++) {
@@ -103,8 +126,15 @@ public class FullRankSpatialLayerImpl extends BaseLayer<FullRankSpatialLayer> {
             double e = eps.get(r);
             g.add(nF + a, e);
             int b = batch.courtCell[r];
+            if (sparse) {
+                t.touch(1, a);
+            }
             if (b >= 0) {
-                int base = (a * courtCells + b) * defCells;
+                int row = a * courtCells + b;
+                if (sparse) {
+                    t.touch(0, row);
+                }
+                int base = row * defCells;
                 g.add(base + constant, e);
                 for (int k = 0; k < InputRow.DEFENDERS; k++) {
                     int c = batch.defenderCell[r * InputRow.DEFENDERS + k];
@@ -114,6 +144,8 @@ public class FullRankSpatialLayerImpl extends BaseLayer<FullRankSpatialLayer> {
                 }
             }
         }
+        cleanView = sparse ? gradientsFlattened : null;
+        lastSparse = sparse;
         Gradient gradient = new DefaultGradient(gradientsFlattened);
         gradient.gradientForVariable().put(FullRankSpatialParamInitializer.WEIGHT_KEY,
                 gradientViews.get(FullRankSpatialParamInitializer.WEIGHT_KEY));
@@ -121,6 +153,34 @@ public class FullRankSpatialLayerImpl extends BaseLayer<FullRankSpatialLayer> {
                 gradientViews.get(FullRankSpatialParamInitializer.BIAS_KEY));
         INDArray epsOut = workspaceMgr.create(ArrayType.ACTIVATION_GRAD, input.dataType(), input.shape(), 'c');
         return new Pair<>(gradient, epsOut);
+    }
+
+    @Override
+    public List<RowBlock> rowBlocks() {
+        if (blocks == null) {
+            SpatialLayerSpec s = layerConf().spec();
+            int rows = s.tasks() * s.court().cellCount();
+            blocks = List.of(new RowBlock(FullRankSpatialParamInitializer.WEIGHT_KEY, 0, rows, s.defenderModeSize(), true),
+                    new RowBlock(FullRankSpatialParamInitializer.BIAS_KEY, s.fullRankSize(), s.tasks(), 1, false));
+        }
+        return blocks;
+    }
+
+    private TouchedRows touched() {
+        if (touched == null) {
+            touched = new TouchedRows(rowBlocks());
+        }
+        return touched;
+    }
+
+    @Override
+    public void armSparseBackward() {
+        sparseArmed = true;
+    }
+
+    @Override
+    public TouchedRows touchedRows() {
+        return lastSparse ? touched : null;
     }
 
     @Override

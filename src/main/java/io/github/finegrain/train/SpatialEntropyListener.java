@@ -1,9 +1,15 @@
 package io.github.finegrain.train;
 
 import io.github.finegrain.grid.GridSpec;
+import io.github.finegrain.model.FlatBuffer;
 import io.github.finegrain.model.InputRow;
+import io.github.finegrain.model.RowBlock;
+import io.github.finegrain.model.RowSparseLayer;
 import io.github.finegrain.model.SpatialLayerConf;
+import io.github.finegrain.model.TouchedRows;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.IntStream;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -22,6 +28,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * <p>Per minibatch: mass m_b = Σ over the other modes of |g| at court cell b. Window: the signed gradient is summed
  * over W minibatches, then m_b = Σ |Σ_window g|. The window restarts at {@link #reset} (every swap of layers).
+ *
+ * <p>When the spatial layer's last backward pass was row-sparse ({@link RowSparseLayer#touchedRows()}, e.g. under
+ * {@link SparseTrainingStep}), both statistics are read from the touched rows of the court-mode parameter only (the
+ * other entries of the gradient are zero), and the window keeps only the rows touched in it; the result is the same
+ * as the dense reading. Otherwise the whole gradient is reduced. If the kind of reading changes within a window (a
+ * dense {@code net.fit} between row-sparse steps), the window restarts.
  * Works on a {@link MultiLayerNetwork} whose layer 0 is a spatial layer.
  */
 public final class SpatialEntropyListener extends BaseTrainingListener {
@@ -37,6 +49,8 @@ public final class SpatialEntropyListener extends BaseTrainingListener {
     private double[] rowDelta = new double[0];
     private int rows;
     private double rowLoss;
+    /** Row-sparse window: court-mode row → signed gradient summed over the window; null while the window is dense. */
+    private Map<Integer, double[]> sparseWindow;
 
     /**
      * @param window W, minibatches per window of the accumulated-gradient statistic (&ge; 1)
@@ -67,6 +81,7 @@ public final class SpatialEntropyListener extends BaseTrainingListener {
         windowSum = null;
         inWindow = 0;
         windowCounts = null;
+        sparseWindow = null;
         rows = 0;
     }
 
@@ -110,12 +125,31 @@ public final class SpatialEntropyListener extends BaseTrainingListener {
         MultiLayerNetwork net = (MultiLayerNetwork) model;
         SpatialLayerConf conf = spatialConf(net);
         int cells = conf.spatialSpec().court().cellCount();
-        INDArray g = net.gradient().getGradientFor("0_" + conf.courtModeParam());
-        double[] mass = perCell(g, conf.courtAxis());
+        TouchedRows touched = net.getLayer(0) instanceof RowSparseLayer r ? r.touchedRows() : null;
+        int block = touched == null ? -1 : touched.blockIndex(conf.courtModeParam());
+        boolean sparse = block >= 0;
+        if (inWindow > 0 && sparse != (sparseWindow != null)) {
+            inWindow = 0; // the kind of reading changed: restart the window
+            windowCounts = null;
+        }
+        double[] mass;
+        INDArray g = null;
+        if (sparse) {
+            if (inWindow == 0 || sparseWindow == null) {
+                sparseWindow = new HashMap<>();
+            }
+            mass = sparseMass(touched, block, FlatBuffer.of(net.getLayer(0).getGradientsViewArray()), cells);
+        } else {
+            sparseWindow = null;
+            g = net.gradient().getGradientFor("0_" + conf.courtModeParam());
+            mass = perCell(g, conf.courtAxis());
+        }
         double s = SpatialEntropy.entropy(mass);
         double logCells = Math.log(Math.max(2, cells));
 
-        if (inWindow == 0) {
+        if (sparse) {
+            windowSum = null; // the rows were added to the row-sparse window by sparseMass
+        } else if (inWindow == 0) {
             // one window buffer, reused while the parameter's shape stays (a finest full-rank F is 0.5 GB)
             if (windowSum == null || !java.util.Arrays.equals(windowSum.shape(), g.shape())
                     || windowSum.dataType() != g.dataType()) {
@@ -139,7 +173,7 @@ public final class SpatialEntropyListener extends BaseTrainingListener {
         double sw = Double.NaN;
         double swPerExample = Double.NaN;
         if (completed) {
-            double[] wm = perCell(windowSum, conf.courtAxis());
+            double[] wm = sparse ? sparseWindowMass(cells) : perCell(windowSum, conf.courtAxis());
             sw = SpatialEntropy.entropy(wm);
             int seen = 0;
             for (int b = 0; b < cells; b++) {
@@ -161,6 +195,42 @@ public final class SpatialEntropyListener extends BaseTrainingListener {
         double[] hist = perCellContributionStats(cells);
         last = new EntropyReading(net.getIterationCount(), rowLoss, s, s / logCells, completed, sw, sw / logCells,
                 swPerExample, hist[0], hist[1], System.nanoTime() - t0);
+    }
+
+    /**
+     * Per-cell mass of one minibatch from the touched rows of the court-mode block (rows of F are
+     * {@code task * cells + cell}, rows of B are cells: the cell is {@code row % cells}); adds the rows to the window.
+     */
+    private double[] sparseMass(TouchedRows touched, int block, FlatBuffer view, int cells) {
+        RowBlock b = touched.blocks().get(block);
+        int len = b.rowLength();
+        double[] mass = new double[cells];
+        for (int i = 0; i < touched.count(block); i++) {
+            int row = touched.row(block, i);
+            int from = (int) (b.offset() + (long) row * len);
+            double[] acc = sparseWindow.computeIfAbsent(row, r -> new double[len]);
+            double m = 0;
+            for (int j = 0; j < len; j++) {
+                double v = view.get(from + j);
+                m += Math.abs(v);
+                acc[j] += v;
+            }
+            mass[row % cells] += m;
+        }
+        return mass;
+    }
+
+    /** Per-cell mass Σ |Σ_window g| of the row-sparse window. */
+    private double[] sparseWindowMass(int cells) {
+        double[] wm = new double[cells];
+        for (Map.Entry<Integer, double[]> e : sparseWindow.entrySet()) {
+            double m = 0;
+            for (double v : e.getValue()) {
+                m += Math.abs(v);
+            }
+            wm[e.getKey() % cells] += m;
+        }
+        return wm;
     }
 
     /** Mean over cells with rows of [histogram entropy, sign entropy] of ∂L/∂z. */
