@@ -195,6 +195,8 @@ public final class Fig3Benchmark {
         out.put("ladder", o.ladder().stream().map(StageSpec::label).toList());
         out.put("trainRows", trainRows);
         out.put("seconds", r.seconds());
+        out.put("validationSeconds", r.validationSeconds());
+        out.put("finalStage", r.finalStage());
         out.put("steps", r.trace().isEmpty() ? 0 : r.trace().get(r.trace().size() - 1).iteration());
         out.put("epochs", r.trace().isEmpty() ? 0 : r.trace().get(r.trace().size() - 1).epoch());
         List<Map<String, Object>> trace = new ArrayList<>();
