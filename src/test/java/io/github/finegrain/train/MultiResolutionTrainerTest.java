@@ -231,4 +231,32 @@ class MultiResolutionTrainerTest {
         assertThatThrownBy(() -> options().withRank(801)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("rank 801 is too large for the hand-off tensor tasks x 80 x 10");
     }
+
+    @Test
+    void aCheckpointWrittenBeforeTheSecondsSplitAndBestZipStillResumes(@TempDir Path dir) throws Exception {
+        MultiResolutionTrainer trainer = new MultiResolutionTrainer(options(), new DefaultStageTransition());
+        MultiResolutionTrainer.Result full = trainer.fit(train, val);
+        trainer.fit(train, val, dir, 1);
+        // the layout of the previous release: no best.zip, stage records without stepSeconds / validationSeconds
+        java.nio.file.Files.delete(dir.resolve(RunCheckpoint.BEST));
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        var state = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(
+                dir.resolve(RunCheckpoint.STATE).toFile());
+        for (var st : state.withArray("stages")) {
+            ((com.fasterxml.jackson.databind.node.ObjectNode) st).remove(List.of("stepSeconds", "validationSeconds"));
+        }
+        json.writeValue(dir.resolve(RunCheckpoint.STATE).toFile(), state);
+        MultiResolutionTrainer.Result resumed = new MultiResolutionTrainer(options(), new DefaultStageTransition())
+                .resume(train, val, dir);
+        assertThat(resumed.stages()).hasSize(4);
+        assertThat(resumed.stages().get(0).stepSeconds()).isZero();
+        assertThat(resumed.stages().get(2).stepSeconds()).isPositive();
+        // without best.zip the choice is among the resumed stages; the last stage's parameters are the same
+        assertThat(resumed.trace()).hasSize(48);
+        assertThat(resumed.finalStage()).isBetween(2, 3);
+        if (full.finalStage() >= 2) {
+            assertThat(resumed.model().network().params().equalsWithEps(full.model().network().params(), 1e-6))
+                    .isTrue();
+        }
+    }
 }
