@@ -239,10 +239,25 @@ public final class MultiResolutionTrainer {
      */
     private Result run(Setup setup, MultiLayerNetwork net, RunCheckpoint start, List<TraceRow> trace,
             java.nio.file.Path checkpointDir, int stopAfterStage, MultiLayerNetwork best) throws java.io.IOException {
+        try (MinibatchStream stream = openStream(setup, start)) {
+            return run(setup, stream, net, start, trace, checkpointDir, stopAfterStage, best);
+        }
+    }
+
+    /**
+     * The run's one stream of training minibatches, at the checkpoint's (epoch, position): the only place a stream is
+     * created.
+     */
+    private MinibatchStream openStream(Setup setup, RunCheckpoint start) {
+        return new InMemoryMinibatchStream(setup.rows, options.batchSize(), options.seed(), start.epoch(),
+                start.position());
+    }
+
+    private Result run(Setup setup, MinibatchStream stream, MultiLayerNetwork net, RunCheckpoint start,
+            List<TraceRow> trace, java.nio.file.Path checkpointDir, int stopAfterStage, MultiLayerNetwork best)
+            throws java.io.IOException {
         long t0 = System.nanoTime() - (long) (start.elapsedSeconds() * 1e9);
         List<StageSpec> ladder = options.ladder();
-        MinibatchStream stream = new InMemoryMinibatchStream(setup.rows, options.batchSize(), options.seed(),
-                start.epoch(), start.position());
         SpatialEntropyListener listener = new SpatialEntropyListener(options.window());
         StageRunner runner = new StageRunner(options, stream, listener, setup.val, setup.valLabels, progress, t0, trace);
         SwapStep swap = new SwapStep(transition, options);
