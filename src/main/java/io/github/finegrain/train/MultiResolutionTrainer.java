@@ -94,12 +94,12 @@ public final class MultiResolutionTrainer {
     public MultiResolutionTrainer(MultiResolutionOptions options, StageTransition transition) {
         this.options = options;
         this.transition = transition;
-        this.steps = TrainingSteps.forOptimizer(options.optimizer());
     }
 
     /**
      * Trains with the steps {@code factory} makes (called once per run, for the first network; later steps come from
-     * the step itself at every swap) instead of {@link TrainingSteps#forOptimizer}.
+     * the step itself at every swap) instead of {@link TrainingSteps#forOptimizer} of the options' optimizer (which
+     * a run without a factory resolves before its first minibatch, failing there for an optimizer this build lacks).
      */
     public MultiResolutionTrainer withSteps(java.util.function.Function<MultiLayerNetwork, TrainingStep> factory) {
         this.steps = java.util.Objects.requireNonNull(factory, "factory");
@@ -239,8 +239,9 @@ public final class MultiResolutionTrainer {
      */
     private Result run(Setup setup, MultiLayerNetwork net, RunCheckpoint start, List<TraceRow> trace,
             java.nio.file.Path checkpointDir, int stopAfterStage, MultiLayerNetwork best) throws java.io.IOException {
+        TrainingStep first = (steps != null ? steps : TrainingSteps.forOptimizer(options.optimizer())).apply(net);
         try (MinibatchStream stream = openStream(setup, start)) {
-            return run(setup, stream, net, start, trace, checkpointDir, stopAfterStage, best);
+            return run(setup, stream, first, start, trace, checkpointDir, stopAfterStage, best);
         }
     }
 
@@ -253,7 +254,7 @@ public final class MultiResolutionTrainer {
                 start.position());
     }
 
-    private Result run(Setup setup, MinibatchStream stream, MultiLayerNetwork net, RunCheckpoint start,
+    private Result run(Setup setup, MinibatchStream stream, TrainingStep step, RunCheckpoint start,
             List<TraceRow> trace, java.nio.file.Path checkpointDir, int stopAfterStage, MultiLayerNetwork best)
             throws java.io.IOException {
         long t0 = System.nanoTime() - (long) (start.elapsedSeconds() * 1e9);
@@ -266,14 +267,13 @@ public final class MultiResolutionTrainer {
         int iteration = start.iteration();
         double handOffFit = start.handOffFit();
         long stageStart = System.nanoTime();
-        TrainingStep step = steps.apply(net);
         for (int s = start.nextStage(); s < ladder.size(); s++) {
             StageSpec stage = ladder.get(s);
             boolean last = s + 1 == ladder.size();
             StageRunner.Outcome o = runner.run(s, stage, last ? "stop" : SwapStep.event(stage, ladder.get(s + 1)),
                     step, iteration);
             iteration += o.steps();
-            net = step.network();
+            MultiLayerNetwork net = step.network();
             StageRecord record = new StageRecord(s, stage.kind().label(), stage.court().label(),
                     stage.defenderBox().label(), o.steps(), (System.nanoTime() - stageStart) / 1e9, o.endReason(),
                     o.startLoss(), o.bestLoss(), "best-validation@" + o.bestStep(), handOffFit, o.stepSeconds(),

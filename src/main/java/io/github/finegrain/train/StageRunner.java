@@ -4,8 +4,6 @@ import java.util.List;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.indexing.BooleanIndexing;
-import org.nd4j.linalg.indexing.conditions.Conditions;
 
 /**
  * Runs one stage of a multi-resolution run: minibatches from the run's stream through the stage's
@@ -20,9 +18,9 @@ import org.nd4j.linalg.indexing.conditions.Conditions;
  *
  * <p>Divergence ends the stage at once (issue 14 item 5) with the end reason {@code diverged: …}: a non-finite
  * minibatch loss, a minibatch loss above {@value #DIVERGENCE_FACTOR} × the stage's starting validation loss, a
- * non-finite validation loss, or a non-finite parameter (checked at every validation: a pass over the parameters
- * costs as much as a dense update, so not every minibatch; a non-finite parameter a minibatch touches shows in its
- * loss at once). The network then gets the best-validation parameters seen before, the last good ones validated.
+ * non-finite validation loss, or a non-finite parameter (checked at every validation by one sum over the
+ * parameters, not every minibatch: a pass over a finest full-rank F costs as much as a dense update; a non-finite
+ * parameter a minibatch touches shows in its loss at once). The network then gets the best-validation parameters seen before, the last good ones validated.
  */
 final class StageRunner {
     /** A minibatch loss above this many times the stage's starting validation loss is divergence. */
@@ -172,9 +170,11 @@ final class StageRunner {
         if (!Double.isFinite(vl)) {
             return "diverged: validation loss " + vl + " at step " + step;
         }
-        INDArray p = net.params();
-        if (BooleanIndexing.or(p, Conditions.isNan()) || BooleanIndexing.or(p, Conditions.isInfinite())) {
-            return "diverged: non-finite parameter at step " + step;
+        // one reduction: a NaN or infinite parameter makes the sum non-finite (so would finite values summing past
+        // the data type's range, which is divergence too)
+        double sum = net.params().sumNumber().doubleValue();
+        if (!Double.isFinite(sum)) {
+            return "diverged: non-finite parameter (the parameters sum to " + sum + ") at step " + step;
         }
         return null;
     }
