@@ -17,9 +17,9 @@ import org.slf4j.LoggerFactory;
  * {@link FineGrainRule} decides, and this trainer performs every swap.
  *
  * <p>Loop: one stream of shuffled training minibatches runs through the whole run (a swap continues at the same
- * stream position; an epoch is one pass over the rows). This class keeps the stage loop; a {@link StageRunner} runs
+ * stream position; an epoch is one pass over the rows). This class keeps the stage loop; a {@code StageRunner} runs
  * one stage (minibatches, the validation schedule, the rule, divergence checks, the stage's best-validation
- * parameters) and a {@link SwapStep} moves to the next stage: a finer grid (fine-graining: children inherit their
+ * parameters) and a {@code SwapStep} moves to the next stage: a finer grid (fine-graining: children inherit their
  * parent's value, so predictions are unchanged for nested grids) or the CP hand-off (CP-ALS of F at rank K). Each
  * stage starts from the previous stage's best-validation parameters. The training step of the first stage comes
  * from a factory ({@link TrainingSteps#forOptimizer} by default, {@link #withSteps} to plug in another); later

@@ -2,7 +2,7 @@
  * Training: turning examples into DL4J minibatches ({@link io.github.finegrain.train.ExampleRows},
  * {@link io.github.finegrain.train.Minibatches}, {@link io.github.finegrain.train.MinibatchStream}), the
  * multi-resolution trainer that owns the loop over stages ({@link io.github.finegrain.train.MultiResolutionTrainer},
- * with {@link io.github.finegrain.train.StageRunner} for one stage and {@link io.github.finegrain.train.SwapStep} for
+ * with {@code StageRunner} for one stage and {@code SwapStep} for
  * the move between stages), its options and their one set of defaults
  * ({@link io.github.finegrain.train.MultiResolutionOptions}), the training steps
  * ({@link io.github.finegrain.train.TrainingStep}, {@link io.github.finegrain.train.TrainingSteps}), the validation
