@@ -13,7 +13,6 @@ import io.github.finegrain.train.FineGrainRule;
 import io.github.finegrain.train.FineGrainRules;
 import io.github.finegrain.train.SpatialEntropyListener;
 import io.github.finegrain.train.StageObservation;
-import io.github.finegrain.train.Trainer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -76,14 +75,14 @@ public final class CriteriaBenchmark {
         SpatialEntropyListener listener = new SpatialEntropyListener(window);
         net.setListeners(listener);
         List<StageObservation> obs = new ArrayList<>();
-        obs.add(new StageObservation(0, Double.NaN, null, Trainer.validationLogLoss(net, val, labels)));
+        obs.add(new StageObservation(0, Double.NaN, null, io.github.finegrain.train.ValidationLoss.of(net, val, labels)));
         int step = 0;
         while (step < steps) {
             for (DataSet b : shuffled(rows, 1024, rnd)) {
                 net.fit(b);
                 step++;
                 EntropyReading r = listener.lastReading();
-                double vl = step % VALIDATION_EVERY == 0 ? Trainer.validationLogLoss(net, val, labels) : Double.NaN;
+                double vl = step % VALIDATION_EVERY == 0 ? io.github.finegrain.train.ValidationLoss.of(net, val, labels) : Double.NaN;
                 obs.add(new StageObservation(step, r.minibatchLoss(), r, vl));
                 if (step == steps) {
                     break;

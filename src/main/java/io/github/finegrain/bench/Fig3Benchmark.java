@@ -163,10 +163,10 @@ public final class Fig3Benchmark {
             case "random" -> ladder = List.of(new StageSpec(StageSpec.Kind.CP, f[0], f[1]));
             default -> throw unknownMethod(method);
         }
-        MultiResolutionOptions d = MultiResolutionOptions.defaults();
-        return new MultiResolutionOptions(ladder, s.rank(), c, d.rules(), d.window(), 1024, "adam", LEARNING_RATE,
-                d.cpLearningRate(), d.l2(), 1.0, seed, DataType.FLOAT, 1, d.validationEvery(), maxSteps,
-                s.budgetMinutes());
+        return MultiResolutionOptions.builder().ladder(ladder).rank(s.rank()).criterion(c).batchSize(1024)
+                .optimizer("adam").learningRate(LEARNING_RATE).positiveWeight(1.0).seed(seed)
+                .dataType(DataType.FLOAT).minTaskExamples(1).maxStepsPerStage(maxSteps)
+                .maxMinutes(s.budgetMinutes()).build();
     }
 
     /**
@@ -195,6 +195,8 @@ public final class Fig3Benchmark {
         out.put("ladder", o.ladder().stream().map(StageSpec::label).toList());
         out.put("trainRows", trainRows);
         out.put("seconds", r.seconds());
+        out.put("validationSeconds", r.validationSeconds());
+        out.put("finalStage", r.finalStage());
         out.put("steps", r.trace().isEmpty() ? 0 : r.trace().get(r.trace().size() - 1).iteration());
         out.put("epochs", r.trace().isEmpty() ? 0 : r.trace().get(r.trace().size() - 1).epoch());
         List<Map<String, Object>> trace = new ArrayList<>();

@@ -14,7 +14,6 @@ import io.github.finegrain.model.SpatialLayerSpec;
 import io.github.finegrain.model.SpatialNetworks;
 import io.github.finegrain.model.SpatialSmoothness;
 import io.github.finegrain.train.ExampleRows;
-import io.github.finegrain.train.Trainer;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -204,10 +203,10 @@ public final class SmoothnessBenchmark {
         double bestLoss = Double.POSITIVE_INFINITY;
         int bestEpoch = 0;
         for (int epoch = 1; epoch <= 40; epoch++) {
-            for (DataSet batch : Trainer.shuffledBatches(rows, 1024, rnd)) {
+            for (DataSet batch : io.github.finegrain.train.Minibatches.shuffled(rows, 1024, rnd)) {
                 net.fit(batch);
             }
-            double loss = Trainer.validationLogLoss(net, val, valLabels);
+            double loss = io.github.finegrain.train.ValidationLoss.of(net, val, valLabels);
             if (loss < bestLoss - 1e-6) {
                 bestLoss = loss;
                 bestEpoch = epoch;

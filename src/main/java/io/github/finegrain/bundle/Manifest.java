@@ -21,10 +21,31 @@ import java.util.Map;
  * @param seed             training seed
  * @param dataFingerprint  SHA-256 of the training examples
  * @param stages           stage history (kind, grids, iterations, seconds, end reason); empty for one stage
+ * @param trainingOptions  the hyperparameters the model was trained with, keys in this order: {@code rank, delta,
+ *                         criterion, window, minSteps, optimizer, learningRate, cpLearningRate, l2, batchSize,
+ *                         ladder} (stage labels such as {@code full-rank 4x5/6x6}) {@code , seed}; a value is null
+ *                         where the schedule has no such setting (a single-resolution model has no rank or rule);
+ *                         the whole field is null in bundles written before it existed (they still load)
  */
 public record Manifest(int formatVersion, String finegrainVersion, String dl4jVersion, String modelKind,
         GridSpec court, GridSpec defenderBox, Integer rank, List<String> inputRow, List<String> tasks,
-        int fallbackTask, long seed, String dataFingerprint, List<Map<String, Object>> stages) {
+        int fallbackTask, long seed, String dataFingerprint, List<Map<String, Object>> stages,
+        Map<String, Object> trainingOptions) {
+
+    /** A manifest without {@code trainingOptions} (the layout of bundles written before it existed). */
+    public Manifest(int formatVersion, String finegrainVersion, String dl4jVersion, String modelKind,
+            GridSpec court, GridSpec defenderBox, Integer rank, List<String> inputRow, List<String> tasks,
+            int fallbackTask, long seed, String dataFingerprint, List<Map<String, Object>> stages) {
+        this(formatVersion, finegrainVersion, dl4jVersion, modelKind, court, defenderBox, rank, inputRow, tasks,
+                fallbackTask, seed, dataFingerprint, stages, null);
+    }
+
+    /** A copy with {@code options} as its {@code trainingOptions} (see {@code MultiResolutionOptions.provenance()}). */
+    public Manifest withTrainingOptions(Map<String, Object> options) {
+        return new Manifest(formatVersion, finegrainVersion, dl4jVersion, modelKind, court, defenderBox, rank,
+                inputRow, tasks, fallbackTask, seed, dataFingerprint, stages,
+                options == null ? null : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(options)));
+    }
 
     /** The manifest layout this version writes and reads. */
     public static final int FORMAT_VERSION = 1;

@@ -56,7 +56,7 @@ import picocli.CommandLine.Spec;
  * {@code metrics.json} to the run directory. Player task keys map through the model's task map; players unseen in
  * training (or below {@code --min-task-examples}) are scored on the league task.
  */
-@Command(name = "train", mixinStandardHelpOptions = true,
+@Command(name = "train", mixinStandardHelpOptions = true, defaultValueProvider = TrainingDefaults.class,
         description = "Train a spatial model on the bundled real NBA tracking data (or on an example file of "
                 + "import-sportvu with --examples) and evaluate it on the test games.")
 public final class TrainCommand implements Callable<Integer> {
@@ -101,24 +101,24 @@ public final class TrainCommand implements Callable<Integer> {
                     + "single, 12x12 for fixed).")
     String defender;
 
-    @Option(names = "--criterion", defaultValue = "entropy",
+    @Option(names = "--criterion",
             description = "Rule that ends a stage: entropy (= window-plateau), literal, window-increase, "
                     + "window-plateau, patience, relative, loss, val-loss, steps, never (default: ${DEFAULT-VALUE}).")
     String criterion;
 
-    @Option(names = "--delta", defaultValue = "0.005",
+    @Option(names = "--delta",
             description = "Threshold of the entropy rules, normalized entropy (default: ${DEFAULT-VALUE}).")
     double delta;
 
-    @Option(names = "--min-steps", defaultValue = "40",
+    @Option(names = "--min-steps",
             description = "Minibatches before a rule may end a stage (default: ${DEFAULT-VALUE}).")
     int minSteps;
 
-    @Option(names = "--window", defaultValue = "20",
+    @Option(names = "--window",
             description = "Minibatches per window of the accumulated-gradient entropy (default: ${DEFAULT-VALUE}).")
     int window;
 
-    @Option(names = "--rank", defaultValue = "20", description = "CP rank K (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--rank", description = "CP rank K (default: ${DEFAULT-VALUE}).")
     int rank;
 
     @Option(names = "--handoff", defaultValue = "8x10,12x12", paramLabel = "RxC,RxC|auto",
@@ -130,47 +130,53 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Memory for the full-rank F (float) when --handoff auto, MB (default: ${DEFAULT-VALUE}).")
     double memoryBudgetMb;
 
-    @Option(names = "--max-steps-per-stage", defaultValue = "1500",
+    @Option(names = "--max-steps-per-stage",
             description = "A stage ends after this many minibatches whatever its rule (default: ${DEFAULT-VALUE}).")
     int maxStepsPerStage;
 
-    @Option(names = "--max-minutes", defaultValue = "15",
+    @Option(names = "--max-minutes",
             description = "Training stops after this many minutes (default: ${DEFAULT-VALUE}).")
     double maxMinutes;
 
-    @Option(names = "--epochs", defaultValue = "40",
+    @Option(names = "--validate-every", paramLabel = "N",
+            description = "Validation log loss every N minibatches and at each stage's last one; each stage keeps its "
+                    + "best-validation parameters (default: ${DEFAULT-VALUE}).")
+    int validateEvery;
+
+    @Option(names = "--epochs",
             description = "Maximum epochs for --schedule single (default: ${DEFAULT-VALUE}).")
     int epochs;
 
-    @Option(names = "--patience", defaultValue = "5",
+    @Option(names = "--patience",
             description = "--schedule single stops after this many epochs without a better validation loss "
                     + "(default: ${DEFAULT-VALUE}).")
     int patience;
 
-    @Option(names = "--batch", defaultValue = "1024", description = "Rows per minibatch (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch", description = "Rows per minibatch (default: ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--optimizer", defaultValue = "adam", description = "adam or sgd (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--optimizer", description = "adam, sgd, lazy-adam or adagrad (lazy-adam and adagrad: row-sparse steps, not in this build yet; "
+                    + "default: ${DEFAULT-VALUE}).")
     String optimizer;
 
-    @Option(names = "--lr", defaultValue = "0.02", description = "Learning rate (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--lr", description = "Learning rate (default: ${DEFAULT-VALUE}).")
     double learningRate;
 
-    @Option(names = "--cp-lr", defaultValue = "0.002",
+    @Option(names = "--cp-lr",
             description = "Learning rate of the CP stages (default: ${DEFAULT-VALUE}).")
     double cpLearningRate;
 
-    @Option(names = "--l2", defaultValue = "1e-4", description = "L2 on F, bias excluded (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--l2", description = "L2 on F, bias excluded (default: ${DEFAULT-VALUE}).")
     double l2;
 
-    @Option(names = "--positive-weight", defaultValue = "1.0",
+    @Option(names = "--positive-weight",
             description = "Weight of positive rows in the log loss (default: ${DEFAULT-VALUE}).")
     double positiveWeight;
 
-    @Option(names = "--seed", defaultValue = "12345", description = "Seed (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", description = "Seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--min-task-examples", defaultValue = "1000", paramLabel = "N",
+    @Option(names = "--min-task-examples", paramLabel = "N",
             description = "A player gets his own task with at least N training examples; others use the league "
                     + "task (default: ${DEFAULT-VALUE}).")
     int minTaskExamples;
@@ -210,6 +216,8 @@ public final class TrainCommand implements Callable<Integer> {
         TrainedModel model;
         List<Map<String, Object>> stageHistory = new ArrayList<>();
         double seconds;
+        double validationSeconds;
+        Map<String, Object> provenance;
         switch (schedule) {
             case "single" -> {
                 TrainingOptions options = singleOptions();
@@ -220,6 +228,8 @@ public final class TrainCommand implements Callable<Integer> {
                         result.seconds());
                 model = result.model();
                 seconds = result.seconds();
+                validationSeconds = result.validationSeconds();
+                provenance = options.provenance();
                 metrics.put("epochs", result.epochs());
                 metrics.put("bestEpoch", result.bestEpoch());
                 metrics.put("options", options);
@@ -253,6 +263,13 @@ public final class TrainCommand implements Callable<Integer> {
                                     : String.format("  (hand-off fit %.3f)", r.handOffFit()));
                     stageHistory.add(MAPPER.convertValue(r, MAP));
                 }
+                StageRecord chosen = result.finalRecord();
+                out.printf("  final model: stage %d (%s %s / %s), best validation log loss %.5f%s%n", chosen.index(),
+                        chosen.kind(), chosen.court(), chosen.defender(), chosen.bestValidationLoss(),
+                        chosen.index() == result.stages().get(result.stages().size() - 1).index() ? ""
+                                : " (the later stages did not win back what their swap cost)");
+                out.printf("  %.1f s of training: %.1f s minibatch steps, %.1f s validation%n", result.seconds(),
+                        result.stepSeconds(), result.validationSeconds());
                 try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(dir.resolve("trace.csv")))) {
                     w.println(TraceRow.HEADER);
                     for (TraceRow row : result.trace()) {
@@ -261,7 +278,11 @@ public final class TrainCommand implements Callable<Integer> {
                 }
                 model = result.model();
                 seconds = result.seconds();
+                validationSeconds = result.validationSeconds();
+                provenance = options.provenance();
                 metrics.put("stages", stageHistory);
+                metrics.put("finalStage", result.finalStage());
+                metrics.put("stepSeconds", result.stepSeconds());
                 metrics.put("options", options);
             }
             default -> throw new IllegalArgumentException("--schedule must be multires, fixed or single, found '"
@@ -283,7 +304,9 @@ public final class TrainCommand implements Callable<Integer> {
         metrics.put("testUnseenPlayerShare", (double) unseen / test.size());
         metrics.put("tasks", model.tasks().size());
         metrics.put("trainSeconds", seconds);
-        ModelBundle.save(model, ModelBundle.manifestOf(model, stageHistory), dir.resolve("model.zip"));
+        metrics.put("validationSeconds", validationSeconds);
+        ModelBundle.save(model, ModelBundle.manifestOf(model, stageHistory).withTrainingOptions(provenance),
+                dir.resolve("model.zip"));
         MAPPER.writeValue(dir.resolve("metrics.json").toFile(), metrics);
 
         out.printf("Test games: %d examples, %d positives; %.1f%% scored on the league task (%.1f%% by players never "
@@ -319,6 +342,11 @@ public final class TrainCommand implements Callable<Integer> {
                 FineGrainRules.Criterion.parse(criterion);
             }
             multiResolutionOptions(1000);
+            try {
+                io.github.finegrain.train.TrainingSteps.forOptimizer(optimizer);
+            } catch (UnsupportedOperationException e) {
+                throw new IllegalArgumentException("--optimizer " + e.getMessage());
+            }
         }
     }
 
@@ -420,25 +448,19 @@ public final class TrainCommand implements Callable<Integer> {
         }
         FineGrainRules.Criterion crit = criterion.equalsIgnoreCase("entropy")
                 ? MultiResolutionOptions.DEFAULT_CRITERION : FineGrainRules.Criterion.parse(criterion);
-        FineGrainRules.Parameters rules = FineGrainRules.Parameters.defaults().withDelta(delta).withMinSteps(minSteps);
-        return new MultiResolutionOptions(ladder, rank, crit, rules, window, batch, optimizer, learningRate,
-                cpLearningRate, l2,
-                positiveWeight, seed, DataType.FLOAT, minTaskExamples, 10, maxStepsPerStage, maxMinutes);
+        return MultiResolutionOptions.builder().ladder(ladder).rank(rank).criterion(crit).delta(delta)
+                .minSteps(minSteps).window(window).batchSize(batch).optimizer(optimizer).learningRate(learningRate)
+                .cpLearningRate(cpLearningRate).l2(l2).positiveWeight(positiveWeight).seed(seed)
+                .minTaskExamples(minTaskExamples).validationEvery(validateEvery).maxStepsPerStage(maxStepsPerStage)
+                .maxMinutes(maxMinutes).build();
     }
 
     /** Fails before training when the CP rank cannot fit the hand-off tensor (CP-ALS's rank bound). */
     static void checkRankFits(MultiResolutionOptions options, int tasks) {
-        for (int i = 1; i < options.ladder().size(); i++) {
-            StageSpec prev = options.ladder().get(i - 1);
-            if (options.ladder().get(i).kind() == StageSpec.Kind.CP && prev.kind() == StageSpec.Kind.FULL_RANK) {
-                long c = prev.court().cellCount();
-                long d = prev.defenderBox().cellCount() + 1L;
-                long bound = Math.min(Math.min((long) tasks * c, c * d), (long) tasks * d);
-                if (options.rank() > bound) {
-                    throw new IllegalArgumentException("--rank " + options.rank() + " is too large for the hand-off "
-                            + "tensor " + tasks + " x " + c + " x " + d + " (at most " + bound + ")");
-                }
-            }
+        try {
+            options.checkRankFits(tasks);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--" + e.getMessage());
         }
     }
 

@@ -28,7 +28,7 @@ import picocli.CommandLine.Spec;
  * candidate a full MMT-SE run on the training games scored by its validation log loss. Writes
  * {@code results.csv} (rewritten after every candidate) and {@code summary.md} to {@code tuning/<name>/}.
  */
-@Command(name = "tune", mixinStandardHelpOptions = true,
+@Command(name = "tune", mixinStandardHelpOptions = true, defaultValueProvider = TrainingDefaults.class,
         description = "Search CP rank and the fine-graining threshold (Arbiter random or grid search): every candidate "
                 + "runs the whole multi-resolution schedule and is scored by its validation log loss.")
 public final class TuneCommand implements Callable<Integer> {
@@ -65,7 +65,7 @@ public final class TuneCommand implements Callable<Integer> {
                     + "its stages).")
     int maxStepsPerStage;
 
-    @Option(names = "--batch", defaultValue = "1024", description = "Rows per minibatch (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch", description = "Rows per minibatch (default: ${DEFAULT-VALUE}).")
     int batch;
 
     @Option(names = "--data", paramLabel = "DIR",
@@ -155,9 +155,6 @@ public final class TuneCommand implements Callable<Integer> {
 
     /** The train command's defaults with this command's step limit and batch size. */
     MultiResolutionOptions baseOptions() {
-        MultiResolutionOptions d = MultiResolutionOptions.defaults();
-        return new MultiResolutionOptions(d.ladder(), d.rank(), d.criterion(), d.rules(), d.window(), batch,
-                d.optimizer(), d.learningRate(), d.cpLearningRate(), d.l2(), d.positiveWeight(), d.seed(),
-                d.dataType(), d.minTaskExamples(), d.validationEvery(), maxStepsPerStage, d.maxMinutes());
+        return MultiResolutionOptions.builder().batchSize(batch).maxStepsPerStage(maxStepsPerStage).build();
     }
 }

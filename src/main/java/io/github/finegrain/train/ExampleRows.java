@@ -60,6 +60,44 @@ public final class ExampleRows {
         return c;
     }
 
+    /**
+     * The data fingerprint checkpoints and bundles record: SHA-256 over the examples' task keys (UTF-8) and labels,
+     * then every feature as a big-endian double; lower-case hex.
+     */
+    public static String fingerprint(ExampleSet ex) {
+        java.security.MessageDigest md = sha256();
+        java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(8);
+        for (int i = 0; i < ex.size(); i++) {
+            md.update(ex.taskKeys()[i].getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            md.update(ex.labels()[i]);
+        }
+        for (double v : ex.features()) {
+            buf.clear();
+            buf.putDouble(v);
+            md.update(buf.array());
+        }
+        return java.util.HexFormat.of().formatHex(md.digest());
+    }
+
+    /**
+     * The fingerprint of rows that are already input rows: SHA-256 over the raw bytes of the features' then the
+     * labels' buffers (so it depends on the data type); lower-case hex.
+     */
+    public static String fingerprint(DataSet rows) {
+        java.security.MessageDigest md = sha256();
+        md.update(rows.getFeatures().data().asBytes());
+        md.update(rows.getLabels().data().asBytes());
+        return java.util.HexFormat.of().formatHex(md.digest());
+    }
+
+    private static java.security.MessageDigest sha256() {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is not available", e);
+        }
+    }
+
     private static double[] row(ExampleSet ex, int i, int task) {
         double[] r = new double[InputRow.WIDTH];
         r[InputRow.TASK] = task;

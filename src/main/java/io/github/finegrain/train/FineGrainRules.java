@@ -69,7 +69,7 @@ public final class FineGrainRules {
      * Parameters of the rules.
      *
      * @param delta       Δ, in normalized entropy (default 0.005)
-     * @param minSteps    minibatches before any rule may fire (default 100)
+     * @param minSteps    minibatches before any rule may fire (default 40)
      * @param smoothing   EMA weight of the new value for the literal rule's statistic and the loss rule (0 = none
      *                    for literal; default 0)
      * @param patience    p of the patience rule (default 3)
@@ -99,9 +99,12 @@ public final class FineGrainRules {
             }
         }
 
-        /** Defaults: Δ = 0.005, 100 minimum steps, no smoothing, patience 3, ε = 0.001, 1000 steps, 2 stable windows. */
+        /**
+         * Defaults, the ones {@link MultiResolutionOptions#defaults()} and the CLI use: Δ = 0.005, 40 minimum steps,
+         * no smoothing, patience 3, ε = 0.001, 1000 steps, 2 stable windows.
+         */
         public static Parameters defaults() {
-            return new Parameters(0.005, 100, 0, 3, 0.001, 1000, 2);
+            return new Parameters(0.005, 40, 0, 3, 0.001, 1000, 2);
         }
 
         /** A copy with another Δ. */

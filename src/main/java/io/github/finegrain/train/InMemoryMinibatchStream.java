@@ -33,7 +33,7 @@ public final class InMemoryMinibatchStream implements MinibatchStream {
         this.epoch = epoch;
         this.position = position;
         if (epoch > 0) {
-            current = Trainer.permutation(rows.numExamples(), new Random(seed + 1_000_003L * epoch));
+            current = Minibatches.permutation(rows.numExamples(), new Random(seed + 1_000_003L * epoch));
         }
     }
 
@@ -41,11 +41,11 @@ public final class InMemoryMinibatchStream implements MinibatchStream {
     public DataSet next() {
         if (current == null || position == batchesPerEpoch()) {
             epoch++;
-            current = Trainer.permutation(rows.numExamples(), new Random(seed + 1_000_003L * epoch));
+            current = Minibatches.permutation(rows.numExamples(), new Random(seed + 1_000_003L * epoch));
             position = 0;
         }
         int from = position++ * size;
-        return Trainer.batch(rows, current, from, Math.min(rows.numExamples(), from + size));
+        return Minibatches.batch(rows, current, from, Math.min(rows.numExamples(), from + size));
     }
 
     @Override

@@ -8,7 +8,9 @@ import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Sgd;
 
 /**
- * Hyperparameters of multi-resolution training (MMT-SE, the paper's Algorithm 1), validated.
+ * Hyperparameters of multi-resolution training (MMT-SE, the paper's Algorithm 1), validated; the one place of their
+ * defaults ({@link #defaults()}). Build them with {@link #builder()} (or {@link #toBuilder()} / the withers) rather
+ * than the 17-argument constructor.
  *
  * @param ladder           the stages in order; full-rank stages first, then CP stages (the first CP stage after a
  *                         full-rank one is the hand-off, at that stage's grids)
@@ -17,7 +19,9 @@ import org.nd4j.linalg.learning.config.Sgd;
  * @param rules            the rules' parameters (Δ, minimum steps, …)
  * @param window           W, minibatches per window of the accumulated-gradient entropy (default 20)
  * @param batchSize        rows per minibatch (default 1024)
- * @param optimizer        {@code adam} or {@code sgd}
+ * @param optimizer        one of {@link #OPTIMIZERS}: {@code adam}, {@code sgd} (DL4J's dense updaters through
+ *                         {@code net.fit}), {@code lazy-adam}, {@code adagrad} (row-sparse steps, plugged in
+ *                         through {@link TrainingSteps#forOptimizer}; default adam)
  * @param learningRate     step size of the full-rank stages (default 0.02)
  * @param cpLearningRate   step size of the CP stages (default 0.002): after the hand-off training is fine-tuning;
  *                         measured on the bundled data, Adam at 0.02 on the factors drove the validation loss from
@@ -27,7 +31,9 @@ import org.nd4j.linalg.learning.config.Sgd;
  * @param seed             seed of shuffling, networks and CP-ALS
  * @param dataType         network data type (default FLOAT)
  * @param minTaskExamples  a player needs this many training examples for his own task (default 1000)
- * @param validationEvery  validation log loss every this many minibatches (default 10)
+ * @param validationEvery  validation log loss every this many minibatches (default 10) and at the stage's last
+ *                         one; in minibatches, not examples, because the rules count minibatches too (a run has one
+ *                         batch size, so this is every {@code validationEvery × batchSize} examples)
  * @param maxStepsPerStage a stage ends after this many minibatches whatever its rule says (default 1500)
  * @param maxMinutes       the whole run stops after this many minutes of training (default 15)
  */
@@ -62,16 +68,60 @@ public record MultiResolutionOptions(List<StageSpec> ladder, int rank, FineGrain
         atLeastOne("validation interval (minibatches)", validationEvery);
         atLeastOne("max steps per stage", maxStepsPerStage);
         atLeastOne("min task examples", minTaskExamples);
-        if (!"adam".equals(optimizer) && !"sgd".equals(optimizer)) {
-            throw new IllegalArgumentException("optimizer must be adam or sgd, found '" + optimizer + "'");
+        if (!OPTIMIZERS.contains(optimizer)) {
+            throw new IllegalArgumentException("optimizer must be one of " + String.join(", ", OPTIMIZERS)
+                    + ", found '" + optimizer + "'");
         }
         positive("learning rate", learningRate);
         positive("CP learning rate", cpLearningRate);
         positive("positive-class weight", positiveWeight);
         positive("max minutes", maxMinutes);
-        if (!(l2 >= 0)) {
-            throw new IllegalArgumentException("l2 must be >= 0, found " + l2);
+        if (!(l2 >= 0) || Double.isInfinite(l2)) {
+            throw new IllegalArgumentException("l2 must be >= 0 and finite, found " + l2);
         }
+        if (dataType == null) {
+            throw new IllegalArgumentException("a data type is required");
+        }
+        checkRankFits(ladder, rank, Long.MAX_VALUE);
+    }
+
+    /**
+     * Fails when the CP rank cannot fit the hand-off tensor {@code F: [tasks, courtCells, defenderCells + 1]} of
+     * {@code ladder} (CP-ALS's bound {@code rank <= min(I*J, J*K, I*K)}, see {@code factor.CpAls}). The options'
+     * constructor checks the bound that holds for any task count ({@code courtCells * (defenderCells + 1)});
+     * {@link #checkRankFits(int)} checks it with the training data's task count, and the trainer calls it before
+     * the first minibatch.
+     *
+     * @throws IllegalArgumentException naming the rank, the tensor and the bound
+     */
+    private static void checkRankFits(List<StageSpec> ladder, int rank, long tasks) {
+        for (int i = 1; i < ladder.size(); i++) {
+            StageSpec prev = ladder.get(i - 1);
+            if (ladder.get(i).kind() == StageSpec.Kind.CP && prev.kind() == StageSpec.Kind.FULL_RANK) {
+                long c = prev.court().cellCount();
+                long d = prev.defenderBox().cellCount() + 1L;
+                long bound = tasks == Long.MAX_VALUE ? c * d : Math.min(Math.min(tasks * c, c * d), tasks * d);
+                if (rank > bound) {
+                    throw new IllegalArgumentException("rank " + rank + " is too large for the hand-off tensor "
+                            + (tasks == Long.MAX_VALUE ? "tasks" : String.valueOf(tasks)) + " x " + c + " x " + d
+                            + " at " + prev.label() + " (at most " + bound + ")");
+                }
+            }
+        }
+    }
+
+    /**
+     * Fails when {@link #rank} cannot fit the hand-off tensor {@code [tasks, courtCells, defenderCells + 1]} of the
+     * ladder's first CP stage after a full-rank one; does nothing for a ladder without a hand-off.
+     *
+     * @param tasks the number of tasks of the training data ({@code >= 1})
+     * @throws IllegalArgumentException naming the rank, the tensor and the bound
+     */
+    public void checkRankFits(int tasks) {
+        if (tasks < 1) {
+            throw new IllegalArgumentException("tasks must be >= 1, found " + tasks);
+        }
+        checkRankFits(ladder, rank, tasks);
     }
 
     private static void atLeastOne(String name, int v) {
@@ -124,15 +174,256 @@ public record MultiResolutionOptions(List<StageSpec> ladder, int rank, FineGrain
         return ladderWithHandOff(paperGrids(), 2);
     }
 
-    /** Defaults with the paper's ladder. */
+    /** The optimizer names {@link #optimizer} accepts. */
+    public static final List<String> OPTIMIZERS = List.of("adam", "sgd", "lazy-adam", "adagrad");
+
+    /**
+     * The defaults, the one place they live (the CLI's {@code --help} shows them through
+     * {@code cli.TrainingDefaults}): the paper's ladder (hand-off at 8x10/12x12), rank 20, criterion
+     * {@link #DEFAULT_CRITERION}, {@link FineGrainRules.Parameters#defaults()} (Δ = 0.005, 40 minimum steps), window
+     * 20, batch 1024, Adam at 0.02 (CP stages 0.002), L2 1e-4, positive weight 1, seed 12345, FLOAT, 1000 minimum task
+     * examples, validation every 10 minibatches, 1500 steps per stage at most, 15 minutes.
+     */
     public static MultiResolutionOptions defaults() {
-        return new MultiResolutionOptions(paperLadder(), 20, DEFAULT_CRITERION,
-                FineGrainRules.Parameters.defaults().withMinSteps(40), 20, 1024, "adam", 0.02, 0.002, 1e-4, 1.0, 12345L, DataType.FLOAT,
-                1000, 10, 1500, 15);
+        return new MultiResolutionOptions(paperLadder(), 20, DEFAULT_CRITERION, FineGrainRules.Parameters.defaults(),
+                20, 1024, "adam", 0.02, 0.002, 1e-4, 1.0, 12345L, DataType.FLOAT, 1000, 10, 1500, 15);
     }
 
-    /** The DL4J updater. */
+    /** A builder starting from {@link #defaults()}. */
+    public static Builder builder() {
+        return new Builder(defaults());
+    }
+
+    /** A builder starting from these options. */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** A copy with another ladder. */
+    public MultiResolutionOptions withLadder(List<StageSpec> l) {
+        return toBuilder().ladder(l).build();
+    }
+
+    /** A copy with another CP rank. */
+    public MultiResolutionOptions withRank(int r) {
+        return toBuilder().rank(r).build();
+    }
+
+    /** A copy with another Δ of the rules. */
+    public MultiResolutionOptions withDelta(double d) {
+        return toBuilder().delta(d).build();
+    }
+
+    /** A copy with other learning rates (full-rank stages, CP stages). */
+    public MultiResolutionOptions withLearningRates(double full, double cp) {
+        return toBuilder().learningRate(full).cpLearningRate(cp).build();
+    }
+
+    /** A copy with another time budget, minutes. */
+    public MultiResolutionOptions withMaxMinutes(double m) {
+        return toBuilder().maxMinutes(m).build();
+    }
+
+    /**
+     * The hyperparameters a model bundle records as its provenance ({@code trainingOptions} of the manifest), in a
+     * fixed key order: rank, delta, criterion, window, minSteps, optimizer, learningRate, cpLearningRate, l2,
+     * batchSize, ladder (stage labels), seed.
+     */
+    public java.util.Map<String, Object> provenance() {
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("rank", rank);
+        m.put("delta", rules.delta());
+        m.put("criterion", criterion.cliName());
+        m.put("window", window);
+        m.put("minSteps", rules.minSteps());
+        m.put("optimizer", optimizer);
+        m.put("learningRate", learningRate);
+        m.put("cpLearningRate", cpLearningRate);
+        m.put("l2", l2);
+        m.put("batchSize", batchSize);
+        m.put("ladder", ladder.stream().map(StageSpec::label).toList());
+        m.put("seed", seed);
+        return m;
+    }
+
+    /**
+     * Builds {@link MultiResolutionOptions} field by field; {@link #build()} validates. Not thread-safe.
+     */
+    public static final class Builder {
+        private List<StageSpec> ladder;
+        private int rank;
+        private FineGrainRules.Criterion criterion;
+        private FineGrainRules.Parameters rules;
+        private int window;
+        private int batchSize;
+        private String optimizer;
+        private double learningRate;
+        private double cpLearningRate;
+        private double l2;
+        private double positiveWeight;
+        private long seed;
+        private DataType dataType;
+        private int minTaskExamples;
+        private int validationEvery;
+        private int maxStepsPerStage;
+        private double maxMinutes;
+
+        private Builder(MultiResolutionOptions o) {
+            ladder = o.ladder;
+            rank = o.rank;
+            criterion = o.criterion;
+            rules = o.rules;
+            window = o.window;
+            batchSize = o.batchSize;
+            optimizer = o.optimizer;
+            learningRate = o.learningRate;
+            cpLearningRate = o.cpLearningRate;
+            l2 = o.l2;
+            positiveWeight = o.positiveWeight;
+            seed = o.seed;
+            dataType = o.dataType;
+            minTaskExamples = o.minTaskExamples;
+            validationEvery = o.validationEvery;
+            maxStepsPerStage = o.maxStepsPerStage;
+            maxMinutes = o.maxMinutes;
+        }
+
+        /** The stages in order. */
+        public Builder ladder(List<StageSpec> v) {
+            ladder = v;
+            return this;
+        }
+
+        /** CP rank K. */
+        public Builder rank(int v) {
+            rank = v;
+            return this;
+        }
+
+        /** The rule that ends a stage. */
+        public Builder criterion(FineGrainRules.Criterion v) {
+            criterion = v;
+            return this;
+        }
+
+        /** All the rules' parameters. */
+        public Builder rules(FineGrainRules.Parameters v) {
+            rules = v;
+            return this;
+        }
+
+        /** Δ of the rules (keeps their other parameters). */
+        public Builder delta(double v) {
+            rules = rules.withDelta(v);
+            return this;
+        }
+
+        /** Minibatches before a rule may fire (keeps the rules' other parameters). */
+        public Builder minSteps(int v) {
+            rules = rules.withMinSteps(v);
+            return this;
+        }
+
+        /** W, minibatches per entropy window. */
+        public Builder window(int v) {
+            window = v;
+            return this;
+        }
+
+        /** Rows per minibatch. */
+        public Builder batchSize(int v) {
+            batchSize = v;
+            return this;
+        }
+
+        /** One of {@link #OPTIMIZERS}. */
+        public Builder optimizer(String v) {
+            optimizer = v;
+            return this;
+        }
+
+        /** Step size of the full-rank stages. */
+        public Builder learningRate(double v) {
+            learningRate = v;
+            return this;
+        }
+
+        /** Step size of the CP stages. */
+        public Builder cpLearningRate(double v) {
+            cpLearningRate = v;
+            return this;
+        }
+
+        /** L2 on the spatial weights. */
+        public Builder l2(double v) {
+            l2 = v;
+            return this;
+        }
+
+        /** Weight of positive rows in the log loss. */
+        public Builder positiveWeight(double v) {
+            positiveWeight = v;
+            return this;
+        }
+
+        /** Seed of shuffling, networks and CP-ALS. */
+        public Builder seed(long v) {
+            seed = v;
+            return this;
+        }
+
+        /** Network data type. */
+        public Builder dataType(DataType v) {
+            dataType = v;
+            return this;
+        }
+
+        /** Training examples a player needs for his own task. */
+        public Builder minTaskExamples(int v) {
+            minTaskExamples = v;
+            return this;
+        }
+
+        /** Validation every this many minibatches. */
+        public Builder validationEvery(int v) {
+            validationEvery = v;
+            return this;
+        }
+
+        /** A stage ends after this many minibatches whatever its rule says. */
+        public Builder maxStepsPerStage(int v) {
+            maxStepsPerStage = v;
+            return this;
+        }
+
+        /** The run stops after this many minutes. */
+        public Builder maxMinutes(double v) {
+            maxMinutes = v;
+            return this;
+        }
+
+        /**
+         * The validated options.
+         *
+         * @throws IllegalArgumentException naming the first invalid field
+         */
+        public MultiResolutionOptions build() {
+            return new MultiResolutionOptions(ladder, rank, criterion, rules, window, batchSize, optimizer,
+                    learningRate, cpLearningRate, l2, positiveWeight, seed, dataType, minTaskExamples, validationEvery,
+                    maxStepsPerStage, maxMinutes);
+        }
+    }
+
+    /**
+     * The DL4J updater configured on the networks (the dense path, and what a plain {@code net.fit} uses): Adam for
+     * {@code adam} and {@code lazy-adam}, SGD for {@code sgd}, AdaGrad for {@code adagrad}. A row-sparse step
+     * ({@link TrainingSteps}) keeps its own state and does not use it.
+     */
     public IUpdater updater() {
-        return "adam".equals(optimizer) ? new Adam(learningRate) : new Sgd(learningRate);
+        return switch (optimizer) {
+            case "sgd" -> new Sgd(learningRate);
+            case "adagrad" -> new org.nd4j.linalg.learning.config.AdaGrad(learningRate);
+            default -> new Adam(learningRate);
+        };
     }
 }

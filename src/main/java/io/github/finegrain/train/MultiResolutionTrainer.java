@@ -5,7 +5,6 @@ import io.github.finegrain.data.TaskIndex;
 import io.github.finegrain.model.SpatialNetworks;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
@@ -18,19 +17,43 @@ import org.slf4j.LoggerFactory;
  * {@link FineGrainRule} decides, and this trainer performs every swap.
  *
  * <p>Loop: one stream of shuffled training minibatches runs through the whole run (a swap continues at the same
- * stream position; an epoch is one pass over the rows). At every minibatch: fit, read the listener, compute the
- * validation log loss every {@code validationEvery} minibatches and at the stage's last one (keeping the
- * best-validation parameters of the stage), and ask the stage's rule. When the stage ends (its rule fired, {@code maxStepsPerStage}, or the time
- * budget), its best-validation parameters are restored and the next stage starts from them: a finer grid
- * (fine-graining: children inherit their parent's value, so predictions are unchanged for nested grids) or the CP
- * hand-off (CP-ALS of F at rank K). Updater state restarts from zero at each swap. The last stage ends by the same
- * rule (the model has converged at the finest grid), by {@code maxStepsPerStage}, or by the time budget.
+ * stream position; an epoch is one pass over the rows). This class keeps the stage loop; a {@code StageRunner} runs
+ * one stage (minibatches, the validation schedule, the rule, divergence checks, the stage's best-validation
+ * parameters) and a {@code SwapStep} moves to the next stage: a finer grid (fine-graining: children inherit their
+ * parent's value, so predictions are unchanged for nested grids) or the CP hand-off (CP-ALS of F at rank K). Each
+ * stage starts from the previous stage's best-validation parameters. The training step of the first stage comes
+ * from a factory ({@link TrainingSteps#forOptimizer} by default, {@link #withSteps} to plug in another); later
+ * steps come from the step itself at each swap (the dense step's updater restarts from zero). The last stage ends
+ * by the same rule (the model has converged at the finest grid), by {@code maxStepsPerStage}, or by the time budget.
+ *
+ * <p>The final model is the stage with the lowest best validation log loss, across stages (issue 14 item 1): a
+ * non-nested swap such as 8x10 → 20x25 changes predictions, and when the finer stage never wins the loss back the
+ * coarser stage's model is the better one. {@link Result#finalStage()} says which one it is. Before the first
+ * minibatch the rank is checked against the hand-off tensor of the training data's task count
+ * ({@link MultiResolutionOptions#checkRankFits(int)}).
  */
 public final class MultiResolutionTrainer {
     private static final Logger LOG = LoggerFactory.getLogger(MultiResolutionTrainer.class);
 
-    /** A trained model with its history. */
-    public record Result(TrainedModel model, List<StageRecord> stages, List<TraceRow> trace, double seconds) {
+    /**
+     * A trained model with its history.
+     *
+     * @param model             the final model: the best-validation parameters of stage {@code finalStage}
+     * @param stages            one record per finished stage
+     * @param trace             one row per minibatch
+     * @param seconds           wall seconds of the whole run (steps, validation, swaps, checkpoints)
+     * @param stepSeconds       the part of {@code seconds} spent in minibatch steps
+     * @param validationSeconds the part of {@code seconds} spent computing validation losses
+     * @param finalStage        index of the stage whose best-validation parameters the model holds: the stage with the
+     *                          lowest best validation log loss (the later one on a tie), which need not be the last
+     *                          stage when a swap cost more than the finer stage won back
+     */
+    public record Result(TrainedModel model, List<StageRecord> stages, List<TraceRow> trace, double seconds,
+            double stepSeconds, double validationSeconds, int finalStage) {
+        /** The record of {@link #finalStage}. */
+        public StageRecord finalRecord() {
+            return stages.stream().filter(r -> r.index() == finalStage).findFirst().orElseThrow();
+        }
     }
 
     /** Progress callbacks for user interfaces (progress bars); called on the training thread. */
@@ -62,6 +85,7 @@ public final class MultiResolutionTrainer {
     private final MultiResolutionOptions options;
     private final StageTransition transition;
     private Progress progress = SILENT;
+    private java.util.function.Function<MultiLayerNetwork, TrainingStep> steps;
 
     /**
      * @param options    the schedule and hyperparameters
@@ -70,6 +94,16 @@ public final class MultiResolutionTrainer {
     public MultiResolutionTrainer(MultiResolutionOptions options, StageTransition transition) {
         this.options = options;
         this.transition = transition;
+    }
+
+    /**
+     * Trains with the steps {@code factory} makes (called once per run, for the first network; later steps come from
+     * the step itself at every swap) instead of {@link TrainingSteps#forOptimizer} of the options' optimizer (which
+     * a run without a factory resolves before its first minibatch, failing there for an optimizer this build lacks).
+     */
+    public MultiResolutionTrainer withSteps(java.util.function.Function<MultiLayerNetwork, TrainingStep> factory) {
+        this.steps = java.util.Objects.requireNonNull(factory, "factory");
+        return this;
     }
 
     /** Reports progress to {@code p} from now on (null: silent). */
@@ -115,15 +149,7 @@ public final class MultiResolutionTrainer {
         for (int i = 0; i < y.length; i++) {
             labels[i] = (byte) y[i];
         }
-        String fingerprint;
-        try {
-            java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
-            md.update(rows.getFeatures().data().asBytes());
-            md.update(rows.getLabels().data().asBytes());
-            fingerprint = java.util.HexFormat.of().formatHex(md.digest());
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is not available", e);
-        }
+        String fingerprint = ExampleRows.fingerprint(rows);
         try {
             return start(new Setup(tasks, rows, val, labels, fingerprint), null, Integer.MAX_VALUE);
         } catch (java.io.IOException e) {
@@ -146,6 +172,7 @@ public final class MultiResolutionTrainer {
 
     private Result start(Setup setup, java.nio.file.Path checkpointDir, int stopAfterStage)
             throws java.io.IOException {
+        options.checkRankFits(setup.tasks.size());
         double positives = setup.rows.getLabels().sumNumber().doubleValue();
         double rate = Math.min(Math.max(positives / setup.rows.numExamples(), 1e-4), 1 - 1e-4);
         SpatialNetworks.Options netOptions = new SpatialNetworks.Options(options.updater(), options.l2(),
@@ -158,7 +185,7 @@ public final class MultiResolutionTrainer {
         }
         RunCheckpoint start = new RunCheckpoint(RunCheckpoint.FORMAT_VERSION, 0, 0, 0, 0, 0, Double.NaN,
                 setup.fingerprint, List.of());
-        return run(setup, net, start, new ArrayList<>(), checkpointDir, stopAfterStage);
+        return run(setup, net, start, new ArrayList<>(), checkpointDir, stopAfterStage, null);
     }
 
     /**
@@ -180,9 +207,15 @@ public final class MultiResolutionTrainer {
         if (cp.nextStage() >= options.ladder().size()) {
             throw new io.github.finegrain.data.DataFormatException(checkpointDir + ": the run already finished");
         }
+        options.checkRankFits(setup.tasks.size());
         MultiLayerNetwork net = RunCheckpoint.network(checkpointDir);
+        MultiLayerNetwork best = RunCheckpoint.best(checkpointDir);
+        if (best == null && !cp.stages().isEmpty()) {
+            LOG.warn("{}: the checkpoint has no {} (written before finegrain chose the final model across stages): "
+                    + "the final model is chosen among the remaining stages", checkpointDir, RunCheckpoint.BEST);
+        }
         return run(setup, net, cp, new ArrayList<>(RunCheckpoint.trace(checkpointDir)), checkpointDir,
-                Integer.MAX_VALUE);
+                Integer.MAX_VALUE, best);
     }
 
     private record Setup(TaskIndex tasks, DataSet rows, DataSet val, byte[] valLabels, String fingerprint) {
@@ -196,119 +229,140 @@ public final class MultiResolutionTrainer {
         TaskIndex tasks = TaskIndex.fromTraining(train, options.minTaskExamples());
         return new Setup(tasks, ExampleRows.training(train, tasks, options.dataType()),
                 ExampleRows.scoring(validation, tasks, options.dataType()), validation.labels(),
-                Trainer.fingerprint(train));
+                ExampleRows.fingerprint(train));
     }
 
+    /**
+     * The stage loop from {@code start.nextStage()}.
+     *
+     * @param best on resume, the best network of the finished stages saved with the checkpoint (null if none)
+     */
     private Result run(Setup setup, MultiLayerNetwork net, RunCheckpoint start, List<TraceRow> trace,
-            java.nio.file.Path checkpointDir, int stopAfterStage) throws java.io.IOException {
+            java.nio.file.Path checkpointDir, int stopAfterStage, MultiLayerNetwork best) throws java.io.IOException {
+        TrainingStep first = (steps != null ? steps : TrainingSteps.forOptimizer(options.optimizer())).apply(net);
+        try (MinibatchStream stream = openStream(setup, start)) {
+            return run(setup, stream, first, start, trace, checkpointDir, stopAfterStage, best);
+        }
+    }
+
+    /**
+     * The run's one stream of training minibatches, at the checkpoint's (epoch, position): the only place a stream is
+     * created.
+     */
+    private MinibatchStream openStream(Setup setup, RunCheckpoint start) {
+        return new InMemoryMinibatchStream(setup.rows, options.batchSize(), options.seed(), start.epoch(),
+                start.position());
+    }
+
+    private Result run(Setup setup, MinibatchStream stream, TrainingStep step, RunCheckpoint start,
+            List<TraceRow> trace, java.nio.file.Path checkpointDir, int stopAfterStage, MultiLayerNetwork best)
+            throws java.io.IOException {
         long t0 = System.nanoTime() - (long) (start.elapsedSeconds() * 1e9);
         List<StageSpec> ladder = options.ladder();
-        MinibatchStream stream = new InMemoryMinibatchStream(setup.rows, options.batchSize(), options.seed(), start.epoch(),
-                start.position());
         SpatialEntropyListener listener = new SpatialEntropyListener(options.window());
+        StageRunner runner = new StageRunner(options, stream, listener, setup.val, setup.valLabels, progress, t0, trace);
+        SwapStep swap = new SwapStep(transition, options);
         List<StageRecord> stages = new ArrayList<>(start.stages());
-        double budgetSeconds = options.maxMinutes() * 60;
+        FinalChoice choice = FinalChoice.of(stages, best);
         int iteration = start.iteration();
         double handOffFit = start.handOffFit();
         long stageStart = System.nanoTime();
-        TrainingStep trainingStep = TrainingStep.dense(net);
         for (int s = start.nextStage(); s < ladder.size(); s++) {
             StageSpec stage = ladder.get(s);
-            net.setListeners(listener);
-            listener.reset();
-            FineGrainRule rule = FineGrainRules.create(options.criterion(), options.rules());
-            progress.stageStarted(s, stage, options.maxStepsPerStage());
-            INDArray best = net.params().dup();
-            double startLoss = Trainer.validationLogLoss(net, setup.val, setup.valLabels);
-            double bestLoss = startLoss;
-            int bestStep = 0;
-            String endReason = null;
-            int step = 0;
-            while (endReason == null) {
-                trainingStep.fit(stream.next());
-                step++;
-                iteration++;
-                EntropyReading reading = listener.lastReading();
-                progress.step(s, step, reading.minibatchLoss());
-                double vl = Double.NaN;
-                if (step % options.validationEvery() == 0) {
-                    vl = Trainer.validationLogLoss(net, setup.val, setup.valLabels);
-                    if (vl < bestLoss) {
-                        bestLoss = vl;
-                        bestStep = step;
-                        best.assign(net.params()); // one buffer per stage: a finest full-rank F is 0.5 GB
-                    }
-                }
-                double elapsed = (System.nanoTime() - t0) / 1e9;
-                if (rule.observe(new StageObservation(step, reading.minibatchLoss(), reading, vl))) {
-                    endReason = "rule:" + options.criterion().cliName();
-                } else if (step >= options.maxStepsPerStage()) {
-                    endReason = "max-steps";
-                } else if (elapsed > budgetSeconds) {
-                    endReason = "time-budget";
-                }
-                if (endReason != null && Double.isNaN(vl)) {
-                    // the stage's last minibatch is always validated, so a short stage can hand on what it learned
-                    vl = Trainer.validationLogLoss(net, setup.val, setup.valLabels);
-                    if (vl < bestLoss) {
-                        bestLoss = vl;
-                        bestStep = step;
-                        best.assign(net.params()); // one buffer per stage: a finest full-rank F is 0.5 GB
-                    }
-                }
-                String event = endReason == null ? ""
-                        : s + 1 == ladder.size() || endReason.equals("time-budget") ? "stop"
-                        : ladder.get(s + 1).kind() != stage.kind() ? "hand-off" : "fine-grain";
-                trace.add(new TraceRow(elapsed, iteration, stream.epoch(), s, stage.kind().label(),
-                        stage.court().label(), stage.defenderBox().label(), reading, vl, event));
-            }
-            net.setParams(best);
-            best.close(); // setParams copied it; free the native buffer now rather than at the next GC
-            double now = System.nanoTime();
-            stages.add(new StageRecord(s, stage.kind().label(), stage.court().label(), stage.defenderBox().label(),
-                    step, (now - stageStart) / 1e9, endReason, startLoss, bestLoss, "best-validation@" + bestStep,
-                    handOffFit));
-            progress.stageEnded(stages.get(stages.size() - 1));
+            boolean last = s + 1 == ladder.size();
+            StageRunner.Outcome o = runner.run(s, stage, last ? "stop" : SwapStep.event(stage, ladder.get(s + 1)),
+                    step, iteration);
+            iteration += o.steps();
+            MultiLayerNetwork net = step.network();
+            StageRecord record = new StageRecord(s, stage.kind().label(), stage.court().label(),
+                    stage.defenderBox().label(), o.steps(), (System.nanoTime() - stageStart) / 1e9, o.endReason(),
+                    o.startLoss(), o.bestLoss(), "best-validation@" + o.bestStep(), handOffFit, o.stepSeconds(),
+                    o.validationSeconds());
+            stages.add(record);
+            progress.stageEnded(record);
             LOG.info("stage {} ({}) ended after {} minibatches: {}; best validation log loss {} at step {}", s,
-                    stage.label(), step, endReason, String.format("%.5f", bestLoss), bestStep);
+                    stage.label(), o.steps(), o.endReason(), String.format("%.5f", o.bestLoss()), o.bestStep());
+            boolean newBest = choice.offer(s, o.bestLoss(), net);
             handOffFit = Double.NaN;
-            if (s + 1 == ladder.size() || endReason.equals("time-budget")) {
+            if (last || o.endReason().equals("time-budget")) {
                 if (checkpointDir != null) {
                     net.setListeners();
                     new RunCheckpoint(RunCheckpoint.FORMAT_VERSION, ladder.size(), iteration, stream.epoch(),
                             stream.position(), (System.nanoTime() - t0) / 1e9, Double.NaN, setup.fingerprint, stages)
-                            .write(checkpointDir, net, trace);
+                            .write(checkpointDir, net, trace, null);
                 }
                 break;
             }
-            StageSpec next = ladder.get(s + 1);
-            if (next.kind() != stage.kind()) {
-                StageTransition.HandOff h = transition.handOff(net, options.rank(), options.seed());
-                net = h.network();
-                net.setLearningRate(options.cpLearningRate());
-                handOffFit = h.fit();
-                trainingStep = trainingStep.handedOff(net);
-                if (!next.court().equals(stage.court()) || !next.defenderBox().equals(stage.defenderBox())) {
-                    net = transition.fineGrain(net, next.court(), next.defenderBox());
-                    trainingStep = trainingStep.fineGrained(net);
-                }
-            } else {
-                net = transition.fineGrain(net, next.court(), next.defenderBox());
-                trainingStep = trainingStep.fineGrained(net);
-            }
+            SwapStep.Swapped next = swap.next(step, stage, ladder.get(s + 1));
+            step = next.step();
+            handOffFit = next.handOffFit();
             stageStart = System.nanoTime();
             if (checkpointDir != null) {
-                net.setListeners();
+                step.network().setListeners();
                 new RunCheckpoint(RunCheckpoint.FORMAT_VERSION, s + 1, iteration, stream.epoch(), stream.position(),
                         (System.nanoTime() - t0) / 1e9, handOffFit, setup.fingerprint, stages)
-                        .write(checkpointDir, net, trace);
+                        .write(checkpointDir, step.network(), trace, newBest ? net : null);
             }
             if (s >= stopAfterStage) {
                 break;
             }
         }
-        net.setListeners();
-        TrainedModel model = new TrainedModel(net, setup.tasks, options.seed(), setup.fingerprint);
-        return new Result(model, stages, trace, (System.nanoTime() - t0) / 1e9);
+        step.network().setListeners();
+        MultiLayerNetwork finalNet = choice.network() != null ? choice.network() : step.network();
+        finalNet.setListeners();
+        if (choice.stage() >= 0 && choice.stage() != stages.get(stages.size() - 1).index()) {
+            LOG.info("the final model is stage {}'s (best validation log loss {}), not the last stage's: the later "
+                    + "stages did not win back what their swap cost", choice.stage(),
+                    String.format("%.5f", choice.loss()));
+        }
+        double stepSeconds = stages.stream().mapToDouble(StageRecord::stepSeconds).sum();
+        double validationSeconds = stages.stream().mapToDouble(StageRecord::validationSeconds).sum();
+        TrainedModel model = new TrainedModel(finalNet, setup.tasks, options.seed(), setup.fingerprint);
+        return new Result(model, stages, trace, (System.nanoTime() - t0) / 1e9, stepSeconds, validationSeconds,
+                choice.stage() >= 0 ? choice.stage() : stages.isEmpty() ? -1 : stages.get(stages.size() - 1).index());
+    }
+
+    /**
+     * The final-model choice across stages: the lowest best validation log loss, the later stage on a tie (a NaN loss
+     * never wins). Holds the chosen stage's network (a swap builds a new network and leaves the old one untouched).
+     */
+    private static final class FinalChoice {
+        private int stage = -1;
+        private double loss = Double.NaN;
+        private MultiLayerNetwork network;
+
+        /** The choice so far of a resumed run: the finished stages' records and the checkpoint's best network. */
+        static FinalChoice of(List<StageRecord> finished, MultiLayerNetwork best) {
+            FinalChoice c = new FinalChoice();
+            if (best != null) {
+                for (StageRecord r : finished) {
+                    c.offer(r.index(), r.bestValidationLoss(), best);
+                }
+            }
+            return c;
+        }
+
+        /** Offers stage {@code s}'s best; true if it is the new choice. */
+        boolean offer(int s, double bestLoss, MultiLayerNetwork net) {
+            if (stage < 0 || bestLoss <= loss || Double.isNaN(loss) && !Double.isNaN(bestLoss)) {
+                stage = s;
+                loss = bestLoss;
+                network = net;
+                return true;
+            }
+            return false;
+        }
+
+        int stage() {
+            return stage;
+        }
+
+        double loss() {
+            return loss;
+        }
+
+        MultiLayerNetwork network() {
+            return network;
+        }
     }
 }

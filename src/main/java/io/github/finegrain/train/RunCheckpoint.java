@@ -17,6 +17,10 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
  * {@value #FORMAT_VERSION}): which stage comes next, the data-stream position, the elapsed time, the stage history
  * and the fingerprint of the training data it belongs to. Written atomically (temporary files, then moved).
  *
+ * <p>{@code best.zip} (optional, same format as {@code network.zip}) is the network of the finished stage with the
+ * lowest best validation log loss, written when that changes; the trainer's final model is chosen across stages, so
+ * a resumed run needs it. A checkpoint without it (written before it existed) still resumes.
+ *
  * <p>A stage boundary is the only point where nothing else needs saving: the next stage starts with a fresh rule,
  * an empty listener window and (after a swap) a fresh updater, and the batch stream is a pure function of
  * (seed, epoch, position).
@@ -43,6 +47,9 @@ public record RunCheckpoint(int formatVersion, int nextStage, int iteration, int
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
+    /** File name of the best finished stage's network inside a checkpoint directory (optional). */
+    public static final String BEST = "best.zip";
+
     /** File name of the trace so far inside a checkpoint directory. */
     public static final String TRACE = "trace.json";
 
@@ -51,7 +58,22 @@ public record RunCheckpoint(int formatVersion, int nextStage, int iteration, int
      * checkpoint; the state is moved in last, so a checkpoint with a state file is complete.
      */
     public void write(Path dir, MultiLayerNetwork net, List<TraceRow> trace) throws IOException {
+        write(dir, net, trace, null);
+    }
+
+    /**
+     * As {@link #write(Path, MultiLayerNetwork, List)}, and when {@code best} is not null also replaces
+     * {@value #BEST} with it (before the state is moved in).
+     */
+    public void write(Path dir, MultiLayerNetwork net, List<TraceRow> trace, MultiLayerNetwork best)
+            throws IOException {
         Files.createDirectories(dir);
+        if (best != null) {
+            Path bestTmp = dir.resolve(BEST + ".tmp");
+            best.save(bestTmp.toFile(), true);
+            Files.move(bestTmp, dir.resolve(BEST), StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
+        }
         Path netTmp = dir.resolve(NETWORK + ".tmp");
         Path traceTmp = dir.resolve(TRACE + ".tmp");
         Path stateTmp = dir.resolve(STATE + ".tmp");
@@ -91,6 +113,12 @@ public record RunCheckpoint(int formatVersion, int nextStage, int iteration, int
                     + "reads version " + FORMAT_VERSION + ")");
         }
         return JSON.treeToValue(node, RunCheckpoint.class);
+    }
+
+    /** The best finished stage's network saved in {@code dir} with its updater state, or null if there is none. */
+    public static MultiLayerNetwork best(Path dir) throws IOException {
+        Path f = dir.resolve(BEST);
+        return Files.isRegularFile(f) ? MultiLayerNetwork.load(f.toFile(), true) : null;
     }
 
     /** Loads the checkpoint's network with its updater state. */

@@ -61,10 +61,38 @@ public record TrainingOptions(GridSpec court, GridSpec defenderBox, int epochs, 
         }
     }
 
-    /** The documented defaults. */
+    /**
+     * The documented defaults: court 8x10, defender 6x6, 40 epochs, patience 5; the settings both trainers share
+     * (batch, optimizer, learning rate, L2, positive weight, seed, data type, minimum task examples) are
+     * {@link MultiResolutionOptions#defaults()}'s, the one place they are set.
+     */
     public static TrainingOptions defaults() {
-        return new TrainingOptions(GridSpec.court(8, 10), GridSpec.defenderBox(6, 6), 40, 5, 1024, "adam", 0.02,
-                1e-4, 1.0, 12345L, DataType.FLOAT, 1000);
+        MultiResolutionOptions m = MultiResolutionOptions.defaults();
+        return new TrainingOptions(GridSpec.court(8, 10), GridSpec.defenderBox(6, 6), 40, 5, m.batchSize(),
+                m.optimizer(), m.learningRate(), m.l2(), m.positiveWeight(), m.seed(), m.dataType(),
+                m.minTaskExamples());
+    }
+
+    /**
+     * The hyperparameters a model bundle records ({@code trainingOptions} of the manifest), with the keys of
+     * {@link MultiResolutionOptions#provenance()}; rank, delta, criterion, window, minSteps and cpLearningRate are
+     * null (one full-rank stage, ended by epochs and patience).
+     */
+    public java.util.Map<String, Object> provenance() {
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("rank", null);
+        m.put("delta", null);
+        m.put("criterion", null);
+        m.put("window", null);
+        m.put("minSteps", null);
+        m.put("optimizer", optimizer);
+        m.put("learningRate", learningRate);
+        m.put("cpLearningRate", null);
+        m.put("l2", l2);
+        m.put("batchSize", batchSize);
+        m.put("ladder", java.util.List.of(new StageSpec(StageSpec.Kind.FULL_RANK, court, defenderBox).label()));
+        m.put("seed", seed);
+        return m;
     }
 
     /** The DL4J updater for {@link #optimizer} at {@link #learningRate}. */

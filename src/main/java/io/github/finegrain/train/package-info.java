@@ -1,5 +1,12 @@
 /**
- * Training: turning examples into DL4J minibatches, the trainer that owns the loop over minibatches and stages,
- * and the immutable trained model it returns.
+ * Training: turning examples into DL4J minibatches ({@link io.github.finegrain.train.ExampleRows},
+ * {@link io.github.finegrain.train.Minibatches}, {@link io.github.finegrain.train.MinibatchStream}), the
+ * multi-resolution trainer that owns the loop over stages ({@link io.github.finegrain.train.MultiResolutionTrainer},
+ * with {@code StageRunner} for one stage and {@code SwapStep} for
+ * the move between stages), its options and their one set of defaults
+ * ({@link io.github.finegrain.train.MultiResolutionOptions}), the training steps
+ * ({@link io.github.finegrain.train.TrainingStep}, {@link io.github.finegrain.train.TrainingSteps}), the validation
+ * loss ({@link io.github.finegrain.train.ValidationLoss}), the single-resolution
+ * {@link io.github.finegrain.train.Trainer}, and the immutable trained model they return.
  */
 package io.github.finegrain.train;

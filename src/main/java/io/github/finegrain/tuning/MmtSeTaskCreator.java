@@ -105,7 +105,7 @@ final class MmtSeTaskCreator implements TaskCreator {
                 cut |= s.endReason().equals("time-budget");
             }
             int fineGrains = (int) r.trace().stream().filter(t -> t.event().equals("fine-grain")).count();
-            StageRecord end = r.stages().get(r.stages().size() - 1);
+            StageRecord end = r.finalRecord(); // the stage whose model the run returns (lowest validation loss)
             TrialResult t = new TrialResult(index, point, cut ? TrialResult.TIME_BUDGET : TrialResult.OK, score,
                     m.rocAuc(), r.seconds(), r.stages().size(), ruleTransitions, fineGrains,
                     end.kind() + " " + end.court() + "/" + end.defender(), "");

@@ -18,7 +18,8 @@ import java.util.Locale;
  * @param ruleTransitions stages before the last that ended because the fine-graining rule fired (the others ended at
  *                        {@code maxStepsPerStage} or the time budget); transitions include the CP hand-off
  * @param fineGrainEvents {@code fine-grain} events in the trace (grid refinements; the hand-off is its own event)
- * @param finalModel      kind and grids of the last stage, e.g. {@code cp 40x50/12x12}; empty if none
+ * @param finalModel      kind and grids of the model the run returned (the stage with the lowest validation loss),
+ *                        e.g. {@code cp 40x50/12x12}; empty if none
  * @param message         the error of a failed candidate, else empty
  */
 public record TrialResult(int candidate, TuningPoint point, String status, double score, double rocAuc,

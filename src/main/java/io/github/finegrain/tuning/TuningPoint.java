@@ -35,9 +35,7 @@ public record TuningPoint(int rank, double delta, double learningRate, double cp
      * @param maxMinutes the run's time budget, minutes, {@code > 0}
      */
     public MultiResolutionOptions apply(MultiResolutionOptions base, double maxMinutes) {
-        return new MultiResolutionOptions(base.ladder(), rank, base.criterion(), base.rules().withDelta(delta),
-                base.window(), base.batchSize(), base.optimizer(), learningRate, cpLearningRate, base.l2(),
-                base.positiveWeight(), base.seed(), base.dataType(), base.minTaskExamples(), base.validationEvery(),
-                base.maxStepsPerStage(), maxMinutes);
+        return base.toBuilder().rank(rank).delta(delta).learningRate(learningRate).cpLearningRate(cpLearningRate)
+                .maxMinutes(maxMinutes).build();
     }
 }

@@ -68,6 +68,11 @@ class TrainCommandTest {
         assertThat(model.tasks().keys().get(0)).isEqualTo(TaskIndex.LEAGUE);
         assertThat(model.spec().court().label()).isEqualTo("8x10");
         assertThat(model.spec().defenderBox().label()).isEqualTo("6x6");
+        java.util.Map<String, Object> options = ModelBundle.readManifest(runDir.resolve("model.zip")).trainingOptions();
+        assertThat(options.get("rank")).isNull();
+        assertThat(options.get("optimizer")).isEqualTo("adam");
+        assertThat(options.get("ladder")).isEqualTo(java.util.List.of("full-rank 8x10 / 6x6"));
+        assertThat(m.path("validationSeconds").asDouble(-1)).isPositive();
     }
 
     @Test
@@ -87,8 +92,25 @@ class TrainCommandTest {
         assertThat(trace.stream().filter(l -> l.endsWith(",hand-off"))).hasSize(1);
         assertThat(trace.stream().filter(l -> l.endsWith(",fine-grain"))).hasSize(4);
         TrainedModel model = ModelBundle.load(runDir.resolve("model.zip"));
-        assertThat(model.layerConf().kind()).isEqualTo("cp");
-        assertThat(ModelBundle.readManifest(runDir.resolve("model.zip")).stages()).hasSize(6);
+        // the final model is the stage with the lowest best validation loss
+        JsonNode chosen = m.path("stages").get(m.path("finalStage").asInt(-1));
+        assertThat(model.layerConf().kind()).isEqualTo(chosen.path("kind").asText());
+        assertThat(model.spec().court().label()).isEqualTo(chosen.path("court").asText());
+        for (JsonNode st : m.path("stages")) {
+            assertThat(chosen.path("bestValidationLoss").asDouble())
+                    .isLessThanOrEqualTo(st.path("bestValidationLoss").asDouble());
+        }
+        assertThat(m.path("validationSeconds").asDouble(-1)).isPositive()
+                .isLessThan(m.path("trainSeconds").asDouble());
+        io.github.finegrain.bundle.Manifest manifest = ModelBundle.readManifest(runDir.resolve("model.zip"));
+        assertThat(manifest.stages()).hasSize(6);
+        assertThat(manifest.trainingOptions()).containsKeys("rank", "delta", "criterion", "window", "minSteps",
+                "optimizer", "learningRate", "cpLearningRate", "l2", "batchSize", "ladder", "seed");
+        assertThat(manifest.trainingOptions().get("batchSize")).isEqualTo(512);
+        assertThat(manifest.trainingOptions().get("criterion")).isEqualTo("steps");
+        assertThat(manifest.trainingOptions().get("minSteps")).isEqualTo(40);
+        assertThat((java.util.List<?>) manifest.trainingOptions().get("ladder")).hasSize(6)
+                .first().isEqualTo("full-rank 4x5 / 6x6");
 
         int again = run("train", "--resume", runDir.toString(), "--max-train-examples", "2000");
         assertThat(again).isEqualTo(FinegrainCli.EXIT_BAD_INPUT);
@@ -108,7 +130,37 @@ class TrainCommandTest {
     void unknownOptimizerIsAUsageError() {
         int code = run("train", "--run-dir", dir.resolve("run").toString(), "--optimizer", "foo");
         assertThat(code).isEqualTo(2);
-        assertThat(err.toString()).contains("optimizer must be adam or sgd, found 'foo'");
+        assertThat(err.toString()).contains("optimizer must be one of adam, sgd, lazy-adam, adagrad, found 'foo'");
+    }
+
+    @Test
+    void rowSparseOptimizerIsNamedButNotYetAvailable() {
+        int code = run("train", "--run-dir", dir.resolve("run").toString(), "--optimizer", "lazy-adam");
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains("optimizer 'lazy-adam' (a row-sparse step) is not available");
+        assertThat(dir.resolve("run")).doesNotExist();
+    }
+
+    @Test
+    void helpShowsTheDefaultsOfTheOptionsRecord() {
+        int code = run("train", "--help");
+        assertThat(code).isZero();
+        io.github.finegrain.train.MultiResolutionOptions d = io.github.finegrain.train.MultiResolutionOptions
+                .defaults();
+        String help = out.toString().replaceAll("\\s+", " ");
+        assertThat(help).contains("Minibatches before a rule may end a stage (default: " + d.rules().minSteps() + ")")
+                .contains("Learning rate (default: " + d.learningRate() + ")")
+                .contains("CP rank K (default: " + d.rank() + ")")
+                .contains("Learning rate of the CP stages (default: " + d.cpLearningRate() + ")");
+        assertThat(d.rules().minSteps()).isEqualTo(40);
+    }
+
+    @Test
+    void optionsWithoutFlagsAreTheJavaDefaults() {
+        TrainCommand c = new TrainCommand();
+        new picocli.CommandLine(c).parseArgs();
+        assertThat(c.multiResolutionOptions(1000))
+                .isEqualTo(io.github.finegrain.train.MultiResolutionOptions.defaults());
     }
 
     @Test
@@ -123,7 +175,7 @@ class TrainCommandTest {
     void rankTooLargeForTheHandOffFailsBeforeTraining() {
         int code = run("train", "--run-dir", dir.resolve("run").toString(), "--rank", "100000");
         assertThat(code).isEqualTo(2);
-        assertThat(err.toString()).contains("--rank 100000 is too large for the hand-off tensor");
+        assertThat(err.toString()).contains("rank 100000 is too large for the hand-off tensor");
         assertThat(out.toString()).doesNotContain("stage 0");
     }
 

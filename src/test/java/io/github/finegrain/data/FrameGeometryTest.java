@@ -3,7 +3,6 @@ package io.github.finegrain.data;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.github.finegrain.train.Trainer;
 import java.io.IOException;
 import org.junit.jupiter.api.Test;
 
@@ -18,7 +17,7 @@ class FrameGeometryTest {
         ExampleBuilder.Result r = ExampleBuilder.build(BundledData.load(Split.TRAIN));
         assertThat(r.examples().size()).isEqualTo(9_908);
         assertThat(r.examples().positives()).isEqualTo(1_251);
-        assertThat(Trainer.fingerprint(r.examples()))
+        assertThat(io.github.finegrain.train.ExampleRows.fingerprint(r.examples()))
                 .isEqualTo("727e3399716fa193f6920254a6db3a52554b2a0b139c8034378929d12343e027");
     }
 

@@ -2,6 +2,7 @@ package io.github.finegrain.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import io.github.finegrain.data.BundledData;
 import io.github.finegrain.data.DataFormatException;
@@ -42,8 +43,10 @@ class MultiResolutionTrainerTest {
                 new StageSpec(StageSpec.Kind.CP, GridSpec.court(8, 10), d3),
                 new StageSpec(StageSpec.Kind.CP, GridSpec.court(20, 25), d6));
         FineGrainRules.Parameters rules = new FineGrainRules.Parameters(0.005, 0, 0, 3, 0.001, 12, 2);
-        return new MultiResolutionOptions(ladder, 4, FineGrainRules.Criterion.STEPS, rules, 4, 256, "adam", 0.02,
-                0.002, 1e-4, 1.0, 5L, DataType.DOUBLE, 1000, 5, 100, 10);
+        return MultiResolutionOptions.builder().ladder(ladder).rank(4).criterion(FineGrainRules.Criterion.STEPS)
+                .rules(rules).window(4).batchSize(256).optimizer("adam").learningRate(0.02).cpLearningRate(0.002)
+                .l2(1e-4).positiveWeight(1.0).seed(5L).dataType(DataType.DOUBLE).minTaskExamples(1000)
+                .validationEvery(5).maxStepsPerStage(100).maxMinutes(10).build();
     }
 
     @Test
@@ -58,12 +61,24 @@ class MultiResolutionTrainerTest {
         assertThat(r.trace()).hasSize(48);
         assertThat(r.trace()).extracting(TraceRow::event).filteredOn(e -> !e.isEmpty())
                 .containsExactly("fine-grain", "hand-off", "fine-grain", "stop");
-        assertThat(r.model().layerConf().kind()).isEqualTo("cp");
-        assertThat(r.model().spec().court()).isEqualTo(GridSpec.court(20, 25));
-        // the stage starts from its best-validation checkpoint: never worse than where the stage began
+        // the final model is the stage with the lowest best validation loss, and it is that stage's network
+        StageRecord chosen = r.finalRecord();
+        assertThat(chosen.bestValidationLoss()).isEqualTo(
+                r.stages().stream().mapToDouble(StageRecord::bestValidationLoss).min().orElseThrow());
+        assertThat(r.model().layerConf().kind()).isEqualTo(chosen.kind());
+        assertThat(r.model().spec().court().label()).isEqualTo(chosen.court());
+        assertThat(ValidationLoss.of(r.model().network(), ExampleRows.scoring(val, r.model().tasks(),
+                DataType.DOUBLE), val.labels())).isCloseTo(chosen.bestValidationLoss(), within(1e-12));
         for (StageRecord s : r.stages()) {
             assertThat(s.checkpoint()).startsWith("best-validation@");
+            // the stage hands on its best-validation parameters: never worse than where the stage began
+            assertThat(s.bestValidationLoss()).isLessThanOrEqualTo(s.startValidationLoss());
+            assertThat(s.validationSeconds()).isPositive();
+            assertThat(s.stepSeconds()).isPositive();
         }
+        assertThat(r.validationSeconds()).isCloseTo(
+                r.stages().stream().mapToDouble(StageRecord::validationSeconds).sum(), within(1e-9));
+        assertThat(r.stepSeconds() + r.validationSeconds()).isLessThan(r.seconds());
     }
 
     @Test
@@ -86,7 +101,8 @@ class MultiResolutionTrainerTest {
     @Test
     void resumeFromAStageBoundaryReachesTheSameParameters(@TempDir Path dir) throws Exception {
         MultiResolutionTrainer trainer = new MultiResolutionTrainer(options(), new DefaultStageTransition());
-        INDArray uninterrupted = trainer.fit(train, val).model().network().params();
+        MultiResolutionTrainer.Result full = trainer.fit(train, val);
+        INDArray uninterrupted = full.model().network().params();
 
         MultiResolutionTrainer.Result first = trainer.fit(train, val, dir, 1);
         assertThat(first.stages()).hasSize(2);
@@ -100,6 +116,7 @@ class MultiResolutionTrainerTest {
         INDArray p = resumed.model().network().params();
         double rel = p.sub(uninterrupted).norm2Number().doubleValue() / uninterrupted.norm2Number().doubleValue();
         assertThat(rel).isLessThan(1e-6);
+        assertThat(resumed.finalStage()).isEqualTo(full.finalStage());
     }
 
     @Test
@@ -111,5 +128,135 @@ class MultiResolutionTrainerTest {
                 .isInstanceOf(DataFormatException.class).hasMessageContaining("other training data");
         assertThatThrownBy(() -> trainer.resume(train, val, dir.resolve("missing")))
                 .isInstanceOf(DataFormatException.class).hasMessageContaining("no checkpoint state");
+    }
+
+    /**
+     * A transition whose fine-graining adds noise to the spatial weights: the swap costs validation loss, as the
+     * non-nested 8x10 → 20x25 step of the paper's ladder can.
+     */
+    static final class CostlySwap implements StageTransition {
+        private final DefaultStageTransition d = new DefaultStageTransition();
+
+        @Override
+        public org.deeplearning4j.nn.multilayer.MultiLayerNetwork create(StageSpec stage, int tasks, double biasInit,
+                int rank, io.github.finegrain.model.SpatialNetworks.Options options) {
+            return d.create(stage, tasks, biasInit, rank, options);
+        }
+
+        @Override
+        public org.deeplearning4j.nn.multilayer.MultiLayerNetwork fineGrain(
+                org.deeplearning4j.nn.multilayer.MultiLayerNetwork from, GridSpec court, GridSpec defenderBox) {
+            var net = d.fineGrain(from, court, defenderBox);
+            INDArray w = net.getLayer(0).getParam(io.github.finegrain.model.FullRankSpatialParamInitializer.WEIGHT_KEY);
+            java.util.Random rnd = new java.util.Random(3);
+            double[] noise = new double[(int) w.length()];
+            for (int i = 0; i < noise.length; i++) {
+                noise[i] = 6 * (rnd.nextDouble() - 0.5);
+            }
+            w.addi(org.nd4j.linalg.factory.Nd4j.createFromArray(noise).reshape(w.shape()).castTo(w.dataType()));
+            return net;
+        }
+
+        @Override
+        public HandOff handOff(org.deeplearning4j.nn.multilayer.MultiLayerNetwork fullRank, int rank, long seed) {
+            return d.handOff(fullRank, rank, seed);
+        }
+    }
+
+    @Test
+    void finalModelIsTheBestStageWhenALaterSwapCostsMoreThanTheStageWinsBack() {
+        GridSpec d3 = GridSpec.defenderBox(3, 3);
+        MultiResolutionOptions o = options().toBuilder()
+                .ladder(List.of(new StageSpec(StageSpec.Kind.FULL_RANK, GridSpec.court(4, 5), d3),
+                        new StageSpec(StageSpec.Kind.FULL_RANK, GridSpec.court(8, 10), d3)))
+                .rules(new FineGrainRules.Parameters(0.005, 0, 0, 3, 0.001, 3, 2)).build();
+        MultiResolutionTrainer.Result r = new MultiResolutionTrainer(o, new CostlySwap()).fit(train, val);
+        assertThat(r.stages()).hasSize(2);
+        // the noisy swap: stage 1 starts far worse than stage 0's best and three minibatches do not win it back
+        assertThat(r.stages().get(1).bestValidationLoss()).isGreaterThan(r.stages().get(0).bestValidationLoss());
+        assertThat(r.finalStage()).isZero();
+        assertThat(r.model().spec().court()).isEqualTo(GridSpec.court(4, 5));
+        assertThat(ValidationLoss.of(r.model().network(), ExampleRows.scoring(val, r.model().tasks(),
+                DataType.DOUBLE), val.labels())).isCloseTo(r.stages().get(0).bestValidationLoss(), within(1e-12));
+    }
+
+    @Test
+    void finalModelChoiceSurvivesResume(@TempDir Path dir) throws Exception {
+        GridSpec d3 = GridSpec.defenderBox(3, 3);
+        MultiResolutionOptions o = options().toBuilder()
+                .ladder(List.of(new StageSpec(StageSpec.Kind.FULL_RANK, GridSpec.court(4, 5), d3),
+                        new StageSpec(StageSpec.Kind.FULL_RANK, GridSpec.court(8, 10), d3)))
+                .rules(new FineGrainRules.Parameters(0.005, 0, 0, 3, 0.001, 3, 2)).build();
+        MultiResolutionTrainer.Result full = new MultiResolutionTrainer(o, new CostlySwap()).fit(train, val);
+        new MultiResolutionTrainer(o, new CostlySwap()).fit(train, val, dir, 0);
+        assertThat(dir.resolve(RunCheckpoint.BEST)).isRegularFile();
+        MultiResolutionTrainer.Result resumed = new MultiResolutionTrainer(o, new CostlySwap()).resume(train, val,
+                dir);
+        assertThat(resumed.finalStage()).isZero();
+        assertThat(resumed.model().network().params().equalsWithEps(full.model().network().params(), 1e-9))
+                .isTrue();
+    }
+
+    @Test
+    void divergenceStopsTheStageAndKeepsTheLastGoodParameters() {
+        GridSpec d3 = GridSpec.defenderBox(3, 3);
+        MultiResolutionOptions o = options().toBuilder()
+                .ladder(List.of(new StageSpec(StageSpec.Kind.FULL_RANK, GridSpec.court(4, 5), d3),
+                        new StageSpec(StageSpec.Kind.FULL_RANK, GridSpec.court(8, 10), d3)))
+                .optimizer("sgd").learningRate(1e4).build();
+        MultiResolutionTrainer.Result r = new MultiResolutionTrainer(o, new DefaultStageTransition()).fit(train, val);
+        assertThat(r.stages()).hasSize(2);
+        for (StageRecord s : r.stages()) {
+            assertThat(s.endReason()).startsWith("diverged: ");
+            assertThat(s.iterations()).isLessThan(12);
+            // nothing better was validated before the divergence: the stage hands on its starting parameters
+            assertThat(s.checkpoint()).isEqualTo("best-validation@0");
+            assertThat(s.bestValidationLoss()).isEqualTo(s.startValidationLoss());
+        }
+        INDArray p = r.model().network().params();
+        assertThat(org.nd4j.linalg.indexing.BooleanIndexing.and(p, org.nd4j.linalg.indexing.conditions.Conditions
+                .isFinite())).isTrue();
+        assertThat(ValidationLoss.of(r.model().network(), ExampleRows.scoring(val, r.model().tasks(),
+                DataType.DOUBLE), val.labels())).isCloseTo(r.stages().get(0).startValidationLoss(), within(1e-12));
+    }
+
+    @Test
+    void aRankThatCannotFitTheHandOffIsRejectedBeforeTraining() {
+        // 300 examples give no player his own task (1000 needed): hand-off tensor 1 x 80 x 10, rank at most 10
+        MultiResolutionOptions o = options().withRank(11);
+        ExampleSet few = slice(train, 300);
+        assertThatThrownBy(() -> new MultiResolutionTrainer(o, new DefaultStageTransition()).fit(few, val))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("rank 11 is too large for the hand-off tensor 1 x 80 x 10");
+        // beyond the bound of any task count (80 court cells x 10): rejected where the options are built
+        assertThatThrownBy(() -> options().withRank(801)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("rank 801 is too large for the hand-off tensor tasks x 80 x 10");
+    }
+
+    @Test
+    void aCheckpointWrittenBeforeTheSecondsSplitAndBestZipStillResumes(@TempDir Path dir) throws Exception {
+        MultiResolutionTrainer trainer = new MultiResolutionTrainer(options(), new DefaultStageTransition());
+        MultiResolutionTrainer.Result full = trainer.fit(train, val);
+        trainer.fit(train, val, dir, 1);
+        // the layout of the previous release: no best.zip, stage records without stepSeconds / validationSeconds
+        java.nio.file.Files.delete(dir.resolve(RunCheckpoint.BEST));
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        var state = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(
+                dir.resolve(RunCheckpoint.STATE).toFile());
+        for (var st : state.withArray("stages")) {
+            ((com.fasterxml.jackson.databind.node.ObjectNode) st).remove(List.of("stepSeconds", "validationSeconds"));
+        }
+        json.writeValue(dir.resolve(RunCheckpoint.STATE).toFile(), state);
+        MultiResolutionTrainer.Result resumed = new MultiResolutionTrainer(options(), new DefaultStageTransition())
+                .resume(train, val, dir);
+        assertThat(resumed.stages()).hasSize(4);
+        assertThat(resumed.stages().get(0).stepSeconds()).isZero();
+        assertThat(resumed.stages().get(2).stepSeconds()).isPositive();
+        // without best.zip the choice is among the resumed stages; the last stage's parameters are the same
+        assertThat(resumed.trace()).hasSize(48);
+        assertThat(resumed.finalStage()).isBetween(2, 3);
+        if (full.finalStage() >= 2) {
+            assertThat(resumed.model().network().params().equalsWithEps(full.model().network().params(), 1e-6))
+                    .isTrue();
+        }
     }
 }
