@@ -342,11 +342,6 @@ public final class TrainCommand implements Callable<Integer> {
                 FineGrainRules.Criterion.parse(criterion);
             }
             multiResolutionOptions(1000);
-            try {
-                io.github.finegrain.train.TrainingSteps.forOptimizer(optimizer);
-            } catch (UnsupportedOperationException e) {
-                throw new IllegalArgumentException("--optimizer " + e.getMessage());
-            }
         }
     }
 

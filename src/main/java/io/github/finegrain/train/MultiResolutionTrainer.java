@@ -239,7 +239,7 @@ public final class MultiResolutionTrainer {
      */
     private Result run(Setup setup, MultiLayerNetwork net, RunCheckpoint start, List<TraceRow> trace,
             java.nio.file.Path checkpointDir, int stopAfterStage, MultiLayerNetwork best) throws java.io.IOException {
-        TrainingStep first = (steps != null ? steps : TrainingSteps.forOptimizer(options.optimizer())).apply(net);
+        TrainingStep first = (steps != null ? steps : TrainingSteps.forOptimizer(options.optimizer(), options.l2())).apply(net);
         try (MinibatchStream stream = openStream(setup, start)) {
             return run(setup, stream, first, start, trace, checkpointDir, stopAfterStage, best);
         }

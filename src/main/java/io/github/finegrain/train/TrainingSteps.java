@@ -20,20 +20,32 @@ public final class TrainingSteps {
      * <ul>
      * <li>{@code adam}, {@code sgd}: {@link TrainingStep#dense} (DL4J's {@code net.fit} with the network's updater,
      * {@link MultiResolutionOptions#updater()}).</li>
-     * <li>{@code lazy-adam}, {@code adagrad}: the row-sparse steps (moments per touched row); this is their hook —
-     * until they are plugged in here the factory throws.</li>
+     * <li>{@code lazy-adam}, {@code adagrad}: {@link SparseTrainingStep} (only the rows a minibatch touches are
+     * updated; per-row moments carried through fine-graining, fresh at the hand-off), with the learning rate of the
+     * network's layer-0 updater (the trainer sets the CP learning rate on a CP network) and L2 {@code l2} on the
+     * touched rows ({@link io.github.finegrain.optim.SparseOptimizer}).</li>
      * </ul>
      *
+     * @param l2 L2 coefficient of the row-sparse steps (the dense steps use the network's own configuration)
      * @throws IllegalArgumentException for a name outside {@link MultiResolutionOptions#OPTIMIZERS}
-     * @throws UnsupportedOperationException for a row-sparse optimizer this build does not implement yet
      */
-    public static Function<MultiLayerNetwork, TrainingStep> forOptimizer(String optimizer) {
+    public static Function<MultiLayerNetwork, TrainingStep> forOptimizer(String optimizer, double l2) {
         return switch (optimizer) {
             case "adam", "sgd" -> TrainingStep::dense;
-            case "lazy-adam", "adagrad" -> throw new UnsupportedOperationException("optimizer '" + optimizer
-                    + "' (a row-sparse step) is not available in this build; use adam or sgd");
+            case "lazy-adam", "adagrad" -> net -> SparseTrainingStep.of(net,
+                    io.github.finegrain.optim.SparseOptimizer.named(optimizer, learningRate(net), l2));
             default -> throw new IllegalArgumentException("optimizer must be one of "
                     + String.join(", ", MultiResolutionOptions.OPTIMIZERS) + ", found '" + optimizer + "'");
         };
+    }
+
+    /** The learning rate of layer 0's DL4J updater (the value {@code net.setLearningRate} last set). */
+    static double learningRate(MultiLayerNetwork net) {
+        org.deeplearning4j.nn.conf.layers.Layer conf = net.getLayerWiseConfigurations().getConf(0).getLayer();
+        if (!(conf instanceof org.deeplearning4j.nn.conf.layers.BaseLayer base) || base.getIUpdater() == null
+                || !base.getIUpdater().hasLearningRate()) {
+            throw new IllegalArgumentException("layer 0 has no updater with a learning rate: " + conf);
+        }
+        return base.getIUpdater().getLearningRate(net.getIterationCount(), net.getEpochCount());
     }
 }

@@ -134,11 +134,15 @@ class TrainCommandTest {
     }
 
     @Test
-    void rowSparseOptimizerIsNamedButNotYetAvailable() {
-        int code = run("train", "--run-dir", dir.resolve("run").toString(), "--optimizer", "lazy-adam");
-        assertThat(code).isEqualTo(2);
-        assertThat(err.toString()).contains("optimizer 'lazy-adam' (a row-sparse step) is not available");
-        assertThat(dir.resolve("run")).doesNotExist();
+    void lazyAdamTrainsTheMultiResolutionScheduleThroughTheRowSparseStep() throws IOException {
+        Path runDir = dir.resolve("lazy");
+        int code = run("train", "--run-dir", runDir.toString(), "--max-train-examples", "2000", "--criterion",
+                "steps", "--max-steps-per-stage", "8", "--batch", "512", "--optimizer", "lazy-adam");
+        assertThat(code).isZero();
+        com.fasterxml.jackson.databind.JsonNode m = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(runDir.resolve("metrics.json").toFile());
+        assertThat(m.get("stages")).hasSize(io.github.finegrain.train.MultiResolutionOptions.paperLadder().size());
+        assertThat(m.path("test").path("logLoss").asDouble(Double.NaN)).isFinite().isLessThan(0.7);
     }
 
     @Test

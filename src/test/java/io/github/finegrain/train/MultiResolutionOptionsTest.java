@@ -47,10 +47,18 @@ class MultiResolutionOptionsTest {
         assertThat(b.optimizer("adagrad").build().optimizer()).isEqualTo("adagrad");
         assertThatThrownBy(() -> MultiResolutionOptions.builder().optimizer("Adam").build())
                 .hasMessage("optimizer must be one of adam, sgd, lazy-adam, adagrad, found 'Adam'");
-        // the row-sparse optimizers are named and validated; their steps are a later plug-in
-        assertThat(TrainingSteps.forOptimizer("adam")).isNotNull();
-        assertThatThrownBy(() -> TrainingSteps.forOptimizer("lazy-adam"))
-                .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("'lazy-adam'");
+        // adam and sgd are DL4J's dense net.fit; lazy-adam and adagrad the row-sparse step at the layer's rate
+        org.deeplearning4j.nn.multilayer.MultiLayerNetwork net = io.github.finegrain.model.SpatialNetworks.network(
+                new io.github.finegrain.model.FullRankSpatialLayer(new io.github.finegrain.model.SpatialLayerSpec(3,
+                        io.github.finegrain.grid.GridSpec.court(4, 5), io.github.finegrain.grid.GridSpec.defenderBox(6,
+                                6))), new io.github.finegrain.model.SpatialNetworks.Options(new Adam(0.01), 0, 1, 1L,
+                                        org.nd4j.linalg.api.buffer.DataType.DOUBLE));
+        assertThat(TrainingSteps.forOptimizer("adam", 0).apply(net)).isInstanceOf(TrainingStep.DenseStep.class);
+        TrainingStep sparse = TrainingSteps.forOptimizer("lazy-adam", 1e-4).apply(net);
+        assertThat(sparse).isInstanceOf(SparseTrainingStep.class);
+        assertThat(((SparseTrainingStep) sparse).optimizer().learningRate()).isEqualTo(0.01);
+        assertThat(((SparseTrainingStep) sparse).optimizer().l2()).isEqualTo(1e-4);
+        assertThatThrownBy(() -> TrainingSteps.forOptimizer("Adam", 0)).hasMessageContaining("found 'Adam'");
     }
 
     @Test
