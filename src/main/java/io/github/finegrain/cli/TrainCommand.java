@@ -1,5 +1,6 @@
 package io.github.finegrain.cli;
 
+import io.github.finegrain.model.ModelKind;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.github.finegrain.data.BundledData;
@@ -413,7 +414,7 @@ public final class TrainCommand implements Callable<Integer> {
             int[] d = GridSpec.parseRowsCols(defender == null ? "12x12" : defender);
             GridSpec cg = GridSpec.court(c[0], c[1]);
             GridSpec dg = GridSpec.defenderBox(d[0], d[1]);
-            ladder = List.of(new StageSpec(StageSpec.Kind.FULL_RANK, cg, dg), new StageSpec(StageSpec.Kind.CP, cg, dg));
+            ladder = List.of(new StageSpec(ModelKind.FULL_RANK, cg, dg), new StageSpec(ModelKind.CP, cg, dg));
         } else {
             ladder = MultiResolutionOptions.ladderWithHandOff(MultiResolutionOptions.paperGrids(),
                     handOffIndex(tasks));
@@ -430,7 +431,7 @@ public final class TrainCommand implements Callable<Integer> {
     static void checkRankFits(MultiResolutionOptions options, int tasks) {
         for (int i = 1; i < options.ladder().size(); i++) {
             StageSpec prev = options.ladder().get(i - 1);
-            if (options.ladder().get(i).kind() == StageSpec.Kind.CP && prev.kind() == StageSpec.Kind.FULL_RANK) {
+            if (options.ladder().get(i).kind() == ModelKind.CP && prev.kind() == ModelKind.FULL_RANK) {
                 long c = prev.court().cellCount();
                 long d = prev.defenderBox().cellCount() + 1L;
                 long bound = Math.min(Math.min((long) tasks * c, c * d), (long) tasks * d);

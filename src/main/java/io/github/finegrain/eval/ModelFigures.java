@@ -64,7 +64,7 @@ public final class ModelFigures {
         GridSpec court = spec.court();
         GridSpec box = spec.defenderBox();
         List<String> keys = model.tasks().keys();
-        if ("cp".equals(model.layerConf().kind())) {
+        if (model.layerConf().kind() == io.github.finegrain.model.ModelKind.CP) {
             double[][] a = net.getLayer(0).getParam(CpSpatialParamInitializer.TASK_KEY).toDoubleMatrix();
             double[][] b = net.getLayer(0).getParam(CpSpatialParamInitializer.COURT_KEY).toDoubleMatrix();
             double[][] c = net.getLayer(0).getParam(CpSpatialParamInitializer.DEFENDER_KEY).toDoubleMatrix();

@@ -61,7 +61,7 @@ public class CpSpatialLayerImpl extends BaseLayer<CpSpatialLayer> {
             return lastBatch;
         }
         CpLayerSpec s = layerConf().spec();
-        lastBatch = DiscretizedBatch.of(input, s.tasks(), s.court(), s.defenderBox());
+        lastBatch = DiscretizedBatch.of(input, layerConf().inputLayout(), s.tasks(), s.court(), s.defenderBox());
         lastInput = input;
         return lastBatch;
     }
@@ -119,8 +119,8 @@ public class CpSpatialLayerImpl extends BaseLayer<CpSpatialLayer> {
     private static void defenderSums(double[] p, DiscretizedBatch batch, int r, int k, int offC, int constRow,
             double[] sk) {
         System.arraycopy(p, constRow, sk, 0, k);
-        for (int d = 0; d < InputRow.DEFENDERS; d++) {
-            int c = batch.defenderCell[r * InputRow.DEFENDERS + d];
+        for (int d = 0; d < batch.contextPoints; d++) {
+            int c = batch.defenderCell[r * batch.contextPoints + d];
             if (c >= 0) {
                 int rowC = offC + c * k;
                 for (int j = 0; j < k; j++) {
@@ -186,8 +186,8 @@ public class CpSpatialLayerImpl extends BaseLayer<CpSpatialLayer> {
             for (int j = 0; j < k; j++) {
                 g[constRow + j] += sk[j];
             }
-            for (int d = 0; d < InputRow.DEFENDERS; d++) {
-                int c = batch.defenderCell[r * InputRow.DEFENDERS + d];
+            for (int d = 0; d < batch.contextPoints; d++) {
+                int c = batch.defenderCell[r * batch.contextPoints + d];
                 if (c >= 0) {
                     int rowC = offC + c * k;
                     for (int j = 0; j < k; j++) {

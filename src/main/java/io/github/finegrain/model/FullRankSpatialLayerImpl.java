@@ -40,7 +40,7 @@ public class FullRankSpatialLayerImpl extends BaseLayer<FullRankSpatialLayer> {
             return lastBatch;
         }
         SpatialLayerSpec s = layerConf().spec();
-        lastBatch = DiscretizedBatch.of(input, s.tasks(), s.court(), s.defenderBox());
+        lastBatch = DiscretizedBatch.of(input, layerConf().inputLayout(), s.tasks(), s.court(), s.defenderBox());
         lastInput = input;
         return lastBatch;
     }
@@ -64,8 +64,8 @@ public class FullRankSpatialLayerImpl extends BaseLayer<FullRankSpatialLayer> {
             if (b >= 0) {
                 int base = (a * courtCells + b) * defCells;
                 sum += p.get(base + constant);
-                for (int k = 0; k < InputRow.DEFENDERS; k++) {
-                    int c = batch.defenderCell[r * InputRow.DEFENDERS + k];
+                for (int k = 0; k < batch.contextPoints; k++) {
+                    int c = batch.defenderCell[r * batch.contextPoints + k];
                     if (c >= 0) {
                         sum += p.get(base + c);
                     }
@@ -106,8 +106,8 @@ public class FullRankSpatialLayerImpl extends BaseLayer<FullRankSpatialLayer> {
             if (b >= 0) {
                 int base = (a * courtCells + b) * defCells;
                 g.add(base + constant, e);
-                for (int k = 0; k < InputRow.DEFENDERS; k++) {
-                    int c = batch.defenderCell[r * InputRow.DEFENDERS + k];
+                for (int k = 0; k < batch.contextPoints; k++) {
+                    int c = batch.defenderCell[r * batch.contextPoints + k];
                     if (c >= 0) {
                         g.add(base + c, e);
                     }

@@ -87,7 +87,7 @@ class TrainCommandTest {
         assertThat(trace.stream().filter(l -> l.endsWith(",hand-off"))).hasSize(1);
         assertThat(trace.stream().filter(l -> l.endsWith(",fine-grain"))).hasSize(4);
         TrainedModel model = ModelBundle.load(runDir.resolve("model.zip"));
-        assertThat(model.layerConf().kind()).isEqualTo("cp");
+        assertThat(model.layerConf().kind()).isEqualTo(io.github.finegrain.model.ModelKind.CP);
         assertThat(ModelBundle.readManifest(runDir.resolve("model.zip")).stages()).hasSize(6);
 
         int again = run("train", "--resume", runDir.toString(), "--max-train-examples", "2000");

@@ -1,5 +1,6 @@
 package io.github.finegrain.train;
 
+import io.github.finegrain.model.ModelKind;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -37,10 +38,10 @@ class MultiResolutionTrainerTest {
         GridSpec d3 = GridSpec.defenderBox(3, 3);
         GridSpec d6 = GridSpec.defenderBox(6, 6);
         List<StageSpec> ladder = List.of(
-                new StageSpec(StageSpec.Kind.FULL_RANK, GridSpec.court(4, 5), d3),
-                new StageSpec(StageSpec.Kind.FULL_RANK, GridSpec.court(8, 10), d3),
-                new StageSpec(StageSpec.Kind.CP, GridSpec.court(8, 10), d3),
-                new StageSpec(StageSpec.Kind.CP, GridSpec.court(20, 25), d6));
+                new StageSpec(ModelKind.FULL_RANK, GridSpec.court(4, 5), d3),
+                new StageSpec(ModelKind.FULL_RANK, GridSpec.court(8, 10), d3),
+                new StageSpec(ModelKind.CP, GridSpec.court(8, 10), d3),
+                new StageSpec(ModelKind.CP, GridSpec.court(20, 25), d6));
         FineGrainRules.Parameters rules = new FineGrainRules.Parameters(0.005, 0, 0, 3, 0.001, 12, 2);
         return new MultiResolutionOptions(ladder, 4, FineGrainRules.Criterion.STEPS, rules, 4, 256, "adam", 0.02,
                 0.002, 1e-4, 1.0, 5L, DataType.DOUBLE, 1000, 5, 100, 10);
@@ -58,7 +59,7 @@ class MultiResolutionTrainerTest {
         assertThat(r.trace()).hasSize(48);
         assertThat(r.trace()).extracting(TraceRow::event).filteredOn(e -> !e.isEmpty())
                 .containsExactly("fine-grain", "hand-off", "fine-grain", "stop");
-        assertThat(r.model().layerConf().kind()).isEqualTo("cp");
+        assertThat(r.model().layerConf().kind()).isEqualTo(io.github.finegrain.model.ModelKind.CP);
         assertThat(r.model().spec().court()).isEqualTo(GridSpec.court(20, 25));
         // the stage starts from its best-validation checkpoint: never worse than where the stage began
         for (StageRecord s : r.stages()) {
