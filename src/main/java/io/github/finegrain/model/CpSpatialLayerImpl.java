@@ -1,11 +1,9 @@
 package io.github.finegrain.model;
 
 import java.util.Arrays;
-import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
-import org.deeplearning4j.nn.layers.BaseLayer;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
@@ -34,10 +32,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * that follows on the same input array reuses both (the gradient is taken at the parameters of that forward pass),
  * and recomputes them otherwise. Values are accumulated in double and stored in the network's data type.
  */
-public class CpSpatialLayerImpl extends BaseLayer<CpSpatialLayer> {
+public class CpSpatialLayerImpl extends SpatialLayerImpl<CpSpatialLayer> {
 
-    private DiscretizedBatch lastBatch;
-    private INDArray lastInput;
     /**
      * Work arrays owned by this layer (DL4J layers are used by one thread at a time): the parameters as doubles, the
      * gradient accumulator, and the forward pass's s_k per row {@code [batch, K]} for the batch {@code forwardBatch}.
@@ -50,20 +46,6 @@ public class CpSpatialLayerImpl extends BaseLayer<CpSpatialLayer> {
     /** Called by {@link CpSpatialLayer#instantiate}. */
     public CpSpatialLayerImpl(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
-    }
-
-    /**
-     * The input discretized at this layer's grids. A forward pass always discretizes (the caller may have refilled
-     * the same input array); the backward pass reuses the forward pass's rows when the input is the same array.
-     */
-    private DiscretizedBatch batch(boolean forward) {
-        if (!forward && lastBatch != null && lastInput == input) {
-            return lastBatch;
-        }
-        CpLayerSpec s = layerConf().spec();
-        lastBatch = DiscretizedBatch.of(input, layerConf().inputLayout(), s.tasks(), s.court(), s.defenderBox());
-        lastInput = input;
-        return lastBatch;
     }
 
     /** The layer's parameters (A, B, C, b in the flat order of {@link CpSpatialParamInitializer}) as doubles. */
@@ -204,25 +186,5 @@ public class CpSpatialLayerImpl extends BaseLayer<CpSpatialLayer> {
         }
         INDArray epsOut = workspaceMgr.create(ArrayType.ACTIVATION_GRAD, input.dataType(), input.shape(), 'c');
         return new Pair<>(gradient, epsOut);
-    }
-
-    @Override
-    public boolean isPretrainLayer() {
-        return false;
-    }
-
-    @Override
-    public boolean hasBias() {
-        return true;
-    }
-
-    @Override
-    public Layer.Type type() {
-        return Layer.Type.FEED_FORWARD;
-    }
-
-    @Override
-    public void clearNoiseWeightParams() {
-        // no weight noise
     }
 }

@@ -1,10 +1,8 @@
 package io.github.finegrain.model;
 
-import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
-import org.deeplearning4j.nn.layers.BaseLayer;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
@@ -20,29 +18,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Backward with {@code ε_r = ∂L/∂z_r}: {@code ∂L/∂F[a, b, c] = Σ_r ε_r [a_r = a][b_r = b] φ_c(x_r)},
  * {@code ∂L/∂b[a] = Σ_r ε_r [a_r = a]}. The input gets no gradient (it is data).
  */
-public class FullRankSpatialLayerImpl extends BaseLayer<FullRankSpatialLayer> {
-
-    /** The discretized rows of the last forward pass and the input they came from (reused by the backward pass). */
-    private DiscretizedBatch lastBatch;
-    private INDArray lastInput;
+public class FullRankSpatialLayerImpl extends SpatialLayerImpl<FullRankSpatialLayer> {
 
     /** Called by {@link FullRankSpatialLayer#instantiate}. */
     public FullRankSpatialLayerImpl(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
-    }
-
-    /**
-     * The input discretized at this layer's grids. A forward pass always discretizes (the caller may have refilled
-     * the same input array); the backward pass reuses the forward pass's rows when the input is the same array.
-     */
-    private DiscretizedBatch batch(boolean forward) {
-        if (!forward && lastBatch != null && lastInput == input) {
-            return lastBatch;
-        }
-        SpatialLayerSpec s = layerConf().spec();
-        lastBatch = DiscretizedBatch.of(input, layerConf().inputLayout(), s.tasks(), s.court(), s.defenderBox());
-        lastInput = input;
-        return lastBatch;
     }
 
     @Override
@@ -121,25 +101,5 @@ public class FullRankSpatialLayerImpl extends BaseLayer<FullRankSpatialLayer> {
                 gradientViews.get(FullRankSpatialParamInitializer.BIAS_KEY));
         INDArray epsOut = workspaceMgr.create(ArrayType.ACTIVATION_GRAD, input.dataType(), input.shape(), 'c');
         return new Pair<>(gradient, epsOut);
-    }
-
-    @Override
-    public boolean isPretrainLayer() {
-        return false;
-    }
-
-    @Override
-    public boolean hasBias() {
-        return true;
-    }
-
-    @Override
-    public Layer.Type type() {
-        return Layer.Type.FEED_FORWARD;
-    }
-
-    @Override
-    public void clearNoiseWeightParams() {
-        // no weight noise
     }
 }
