@@ -1,5 +1,6 @@
 package io.github.finegrain.bench;
 
+import io.github.finegrain.model.ModelKind;
 import io.github.finegrain.data.ExampleSet;
 import io.github.finegrain.data.PlantedData;
 import io.github.finegrain.data.TaskIndex;
@@ -148,19 +149,19 @@ public final class Fig3Benchmark {
             case "entropy", "literal", "loss" -> {
                 ladder = new ArrayList<>();
                 for (GridSpec[] g : MultiResolutionOptions.paperGrids()) {
-                    ladder.add(new StageSpec(StageSpec.Kind.FULL_RANK, g[0], g[1]));
+                    ladder.add(new StageSpec(ModelKind.FULL_RANK, g[0], g[1]));
                 }
                 c = method.equals("entropy") ? c : FineGrainRules.Criterion.parse(method);
             }
             case "finest" -> {
-                ladder = List.of(new StageSpec(StageSpec.Kind.FULL_RANK, f[0], f[1]));
+                ladder = List.of(new StageSpec(ModelKind.FULL_RANK, f[0], f[1]));
                 c = FineGrainRules.Criterion.NEVER;
                 maxSteps = 2 * ((trainRows + 1023) / 1024);
             }
             case "mmtse" -> ladder = MultiResolutionOptions.paperLadder();
-            case "fixed" -> ladder = List.of(new StageSpec(StageSpec.Kind.FULL_RANK, f[0], f[1]),
-                    new StageSpec(StageSpec.Kind.CP, f[0], f[1]));
-            case "random" -> ladder = List.of(new StageSpec(StageSpec.Kind.CP, f[0], f[1]));
+            case "fixed" -> ladder = List.of(new StageSpec(ModelKind.FULL_RANK, f[0], f[1]),
+                    new StageSpec(ModelKind.CP, f[0], f[1]));
+            case "random" -> ladder = List.of(new StageSpec(ModelKind.CP, f[0], f[1]));
             default -> throw unknownMethod(method);
         }
         return MultiResolutionOptions.builder().ladder(ladder).rank(s.rank()).criterion(c).batchSize(1024)
@@ -263,7 +264,7 @@ public final class Fig3Benchmark {
     static long modelStateBytes(StageSpec stage, int tasks, int rank) {
         long court = stage.court().cellCount();
         long def = stage.defenderBox().cellCount() + 1L;
-        long params = stage.kind() == StageSpec.Kind.FULL_RANK ? tasks * court * def + tasks
+        long params = stage.kind() == ModelKind.FULL_RANK ? tasks * court * def + tasks
                 : (tasks + court + def) * rank + tasks;
         return params * Float.BYTES * 4;
     }

@@ -39,7 +39,7 @@ public final class ModelBundle {
     /** The manifest that describes {@code model} as a single-stage bundle. */
     public static Manifest manifestOf(TrainedModel model, List<Map<String, Object>> stages) {
         SpatialLayerSpec spec = model.spec();
-        return new Manifest(Manifest.FORMAT_VERSION, Versions.finegrain(), Versions.dl4j(), model.layerConf().kind(),
+        return new Manifest(Manifest.FORMAT_VERSION, Versions.finegrain(), Versions.dl4j(), model.layerConf().kind().label(),
                 spec.court(), spec.defenderBox(), model.layerConf().rank(), Manifest.INPUT_ROW, model.tasks().keys(), TaskIndex.LEAGUE_INDEX,
                 model.seed(), model.dataFingerprint(), stages);
     }

@@ -1,5 +1,6 @@
 package io.github.finegrain.cli;
 
+import io.github.finegrain.model.ModelKind;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.github.finegrain.data.BundledData;
@@ -436,7 +437,7 @@ public final class TrainCommand implements Callable<Integer> {
             int[] d = GridSpec.parseRowsCols(defender == null ? "12x12" : defender);
             GridSpec cg = GridSpec.court(c[0], c[1]);
             GridSpec dg = GridSpec.defenderBox(d[0], d[1]);
-            ladder = List.of(new StageSpec(StageSpec.Kind.FULL_RANK, cg, dg), new StageSpec(StageSpec.Kind.CP, cg, dg));
+            ladder = List.of(new StageSpec(ModelKind.FULL_RANK, cg, dg), new StageSpec(ModelKind.CP, cg, dg));
         } else {
             ladder = MultiResolutionOptions.ladderWithHandOff(MultiResolutionOptions.paperGrids(),
                     handOffIndex(tasks));

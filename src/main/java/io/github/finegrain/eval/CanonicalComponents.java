@@ -27,7 +27,7 @@ public final class CanonicalComponents {
      * @throws IllegalArgumentException if the model is not a CP model
      */
     public static CpResult of(TrainedModel model) {
-        if (!"cp".equals(model.layerConf().kind())) {
+        if (model.layerConf().kind() != io.github.finegrain.model.ModelKind.CP) {
             throw new IllegalArgumentException("canonical components: expected a CP model, found "
                     + model.layerConf().kind());
         }

@@ -65,7 +65,7 @@ public final class FactorExport {
         SpatialLayerSpec spec = model.spec();
         List<String> tasks = model.tasks().keys();
         Map<String, Object> modelInfo = new LinkedHashMap<>();
-        modelInfo.put("kind", model.layerConf().kind());
+        modelInfo.put("kind", model.layerConf().kind().label());
         modelInfo.put("rank", model.layerConf().rank());
         modelInfo.put("tasks", tasks);
         modelInfo.put("court", gridInfo(spec.court()));
@@ -73,12 +73,12 @@ public final class FactorExport {
         modelInfo.put("formula", "p = sigmoid(sum_b sum_c psi_b(x) phi_c(x) F[a,b,c] + bias[a]); psi = one-hot court "
                 + "cell of the ball handler, phi = defender counts per box cell plus a constant 1 (last index)");
         MultiLayerNetwork net = model.network();
-        String biasKey = "cp".equals(model.layerConf().kind()) ? CpSpatialParamInitializer.BIAS_KEY
+        String biasKey = model.layerConf().kind() == io.github.finegrain.model.ModelKind.CP ? CpSpatialParamInitializer.BIAS_KEY
                 : FullRankSpatialParamInitializer.BIAS_KEY;
         double[] bias = net.getLayer(0).getParam(biasKey).toDoubleVector();
         written.add(csv1(dir, "task_bias", bias, "the per-task bias (logit)", "logit", List.of(taskAxis(tasks)),
                 modelInfo));
-        if ("cp".equals(model.layerConf().kind())) {
+        if (model.layerConf().kind() == io.github.finegrain.model.ModelKind.CP) {
             CpResult cp = CanonicalComponents.of(model);
             Map<String, Object> comp = componentAxis(cp.weights());
             String canon = "canonical CP form: F[a,b,c] = sum_r w[r] A[a,r] B[b,r] C[c,r]; unit-norm columns, "

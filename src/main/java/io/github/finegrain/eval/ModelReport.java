@@ -76,7 +76,7 @@ public final class ModelReport {
         ColourScale eScale = effectScale(maps);
         sections.add(predictions(maps, pScale, dir));
         sections.add(defenderEffects(maps, eScale, dir));
-        sections.add("cp".equals(model.layerConf().kind()) ? cpComponents(model, components, dir)
+        sections.add(model.layerConf().kind() == io.github.finegrain.model.ModelKind.CP ? cpComponents(model, components, dir)
                 : fullRankMaps(model, components, dir));
         sections.add(training(model, traceCsv, metrics, dir));
         sections.add(testMetrics(metrics));

@@ -1,13 +1,9 @@
 package io.github.finegrain.model;
 
-import java.util.Collection;
-import java.util.Map;
 import org.deeplearning4j.nn.api.ParamInitializer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.optimize.api.TrainingListener;
+import org.deeplearning4j.nn.layers.BaseLayer;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.shade.jackson.annotation.JsonIgnore;
 
 /**
  * DL4J configuration of the <b>CP-factored</b> spatial layer (paper, Sec. 2, Eq. 1 with F = A ⊗ B ⊗ C):
@@ -20,7 +16,8 @@ import org.nd4j.shade.jackson.annotation.JsonIgnore;
  * defender occupancy counts extended by the constant entry φ_C = 1 (see {@link SpatialLayerSpec}). It equals the
  * {@link FullRankSpatialLayer} holding {@code F[a, b, c] = Σ_k A[a, k] B[b, k] C[c, k]}.
  *
- * <p>Input: {@link InputRow} rows {@code [batch, 13]} of raw coordinates in feet (as the full-rank layer). Output:
+ * <p>Input: raw rows laid out as its {@link InputLayout} (as the full-rank layer; basketball rows {@code [batch, 13]}
+ * by default), so it is the first layer of a network. Output:
  * {@code [batch, 1]} logits (identity activation; put a sigmoid {@code LossLayer} with binary cross-entropy on top).
  * Parameters: {@code A [tasks, K]}, {@code B [courtCells, K]}, {@code C [defenderCells + 1, K]}, {@code b [1, tasks]}
  * (see {@link CpSpatialParamInitializer}). L2 regularization, when configured, applies to A, B and C (bias excluded),
@@ -28,24 +25,15 @@ import org.nd4j.shade.jackson.annotation.JsonIgnore;
  * ({@link SpatialSmoothness}; off by default) applies to the rows of B (court) and to the rows of C of the defender
  * grid's cells (the constant row excluded); {@link #getRegularizationByParam} adds it to B's and C's regularization after DL4J's L2.
  *
- * <p>A thin, Jackson-friendly adapter over the validated {@link CpLayerSpec}: build it with
+ * <p>A thin, Jackson-friendly adapter over the validated {@link CpLayerSpec}: build it the DL4J way,
+ * {@code new CpSpatialLayer.Builder().tasks(440).court(…).defenderBox(…).rank(20).build()}, or with
  * {@link #CpSpatialLayer(CpLayerSpec)}; the no-argument constructor and setters exist for DL4J's JSON/YAML
  * serialization only.
  */
 public class CpSpatialLayer extends SpatialLayerBase {
     private static final long serialVersionUID = 1L;
 
-    private int tasks;
     private int rank;
-    private GridFields courtGrid;
-    private GridFields defenderGrid;
-    private double courtSmoothness;
-    private double defenderSmoothness;
-    private double smoothnessSigma = SpatialSmoothness.DEFAULT_SIGMA;
-    private int smoothnessEvery = 1;
-    /** The smoothness regularizations of the current spec and weights, rebuilt when they change; never saved. */
-    @JsonIgnore
-    private transient SmoothnessTerms smoothnessTerms;
 
     /** For Jackson only. */
     public CpSpatialLayer() {
@@ -60,6 +48,39 @@ public class CpSpatialLayer extends SpatialLayerBase {
     public CpSpatialLayer(CpLayerSpec spec, SpatialSmoothness smoothness) {
         super(spec.spatial(), smoothness);
         this.rank = spec.rank();
+    }
+
+    private CpSpatialLayer(Builder builder, CpLayerSpec spec) {
+        super(builder, spec.spatial());
+        this.rank = spec.rank();
+    }
+
+    /** DL4J-style builder: tasks, grids and rank (required), smoothness, input layout, DL4J's settings. */
+    public static class Builder extends SpatialLayerBase.Builder<Builder> {
+        protected int rank;
+
+        /** CP rank K, &ge; 1. */
+        public Builder rank(int rank) {
+            this.rank = rank;
+            return this;
+        }
+
+        /** Tasks, grids and rank from {@code spec}. */
+        public Builder spec(CpLayerSpec spec) {
+            return spec(spec.spatial()).rank(spec.rank());
+        }
+
+        /**
+         * The layer.
+         *
+         * @throws IllegalArgumentException if tasks, a grid or the rank is missing or invalid (see
+         *                                  {@link CpLayerSpec}), or nIn/nOut disagree with the layout
+         */
+        @Override
+        @SuppressWarnings("unchecked")
+        public CpSpatialLayer build() {
+            return new CpSpatialLayer(this, new CpLayerSpec(spatialSpec(), rank));
+        }
     }
 
     /** The validated spec of this layer. */
@@ -78,23 +99,13 @@ public class CpSpatialLayer extends SpatialLayerBase {
     }
 
     @Override
-    public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf,
-            Collection<TrainingListener> listeners, int layerIndex, INDArray layerParamsView,
-            boolean initializeParams, DataType networkDataType) {
-        smoothness(); // fail fast on invalid deserialized weights
-        CpSpatialLayerImpl layer = new CpSpatialLayerImpl(conf, networkDataType);
-        layer.setListeners(listeners);
-        layer.setIndex(layerIndex);
-        layer.setParamsViewArray(layerParamsView);
-        Map<String, INDArray> params = initializer().init(conf, layerParamsView, initializeParams);
-        layer.setParamTable(params);
-        layer.setConf(conf);
-        return layer;
+    protected BaseLayer<?> createImpl(NeuralNetConfiguration conf, DataType networkDataType) {
+        return new CpSpatialLayerImpl(conf, networkDataType);
     }
 
     @Override
-    public String kind() {
-        return "cp";
+    public ModelKind kind() {
+        return ModelKind.CP;
     }
 
     public int getRank() {

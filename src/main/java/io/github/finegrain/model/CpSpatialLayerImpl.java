@@ -2,11 +2,9 @@ package io.github.finegrain.model;
 
 import java.util.Arrays;
 import java.util.List;
-import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
-import org.deeplearning4j.nn.layers.BaseLayer;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
@@ -39,10 +37,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * cells and the constant entry) and the bias entries; a backward pass armed by {@link #armSparseBackward()} writes
  * and records only the rows of the minibatch.
  */
-public class CpSpatialLayerImpl extends BaseLayer<CpSpatialLayer> implements RowSparseLayer {
+public class CpSpatialLayerImpl extends SpatialLayerImpl<CpSpatialLayer> implements RowSparseLayer {
 
-    private DiscretizedBatch lastBatch;
-    private INDArray lastInput;
     /**
      * Work arrays owned by this layer (DL4J layers are used by one thread at a time): the parameters as doubles, the
      * gradient accumulator, and the forward pass's s_k per row {@code [batch, K]} for the batch {@code forwardBatch}.
@@ -64,20 +60,6 @@ public class CpSpatialLayerImpl extends BaseLayer<CpSpatialLayer> implements Row
     /** Called by {@link CpSpatialLayer#instantiate}. */
     public CpSpatialLayerImpl(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
-    }
-
-    /**
-     * The input discretized at this layer's grids. A forward pass always discretizes (the caller may have refilled
-     * the same input array); the backward pass reuses the forward pass's rows when the input is the same array.
-     */
-    private DiscretizedBatch batch(boolean forward) {
-        if (!forward && lastBatch != null && lastInput == input) {
-            return lastBatch;
-        }
-        CpLayerSpec s = layerConf().spec();
-        lastBatch = DiscretizedBatch.of(input, s.tasks(), s.court(), s.defenderBox());
-        lastInput = input;
-        return lastBatch;
     }
 
     /** The layer's parameters (A, B, C, b in the flat order of {@link CpSpatialParamInitializer}) as doubles. */
@@ -133,8 +115,8 @@ public class CpSpatialLayerImpl extends BaseLayer<CpSpatialLayer> implements Row
     private static void defenderSums(double[] p, DiscretizedBatch batch, int r, int k, int offC, int constRow,
             double[] sk) {
         System.arraycopy(p, constRow, sk, 0, k);
-        for (int d = 0; d < InputRow.DEFENDERS; d++) {
-            int c = batch.defenderCell[r * InputRow.DEFENDERS + d];
+        for (int d = 0; d < batch.contextPoints; d++) {
+            int c = batch.defenderCell[r * batch.contextPoints + d];
             if (c >= 0) {
                 int rowC = offC + c * k;
                 for (int j = 0; j < k; j++) {
@@ -226,8 +208,8 @@ public class CpSpatialLayerImpl extends BaseLayer<CpSpatialLayer> implements Row
             for (int j = 0; j < k; j++) {
                 g[constRow + j] += sk[j];
             }
-            for (int d = 0; d < InputRow.DEFENDERS; d++) {
-                int c = batch.defenderCell[r * InputRow.DEFENDERS + d];
+            for (int d = 0; d < batch.contextPoints; d++) {
+                int c = batch.defenderCell[r * batch.contextPoints + d];
                 if (c >= 0) {
                     if (sparse) {
                         t.touch(2, c);
@@ -298,25 +280,5 @@ public class CpSpatialLayerImpl extends BaseLayer<CpSpatialLayer> implements Row
     @Override
     public TouchedRows touchedRows() {
         return lastSparse ? touched : null;
-    }
-
-    @Override
-    public boolean isPretrainLayer() {
-        return false;
-    }
-
-    @Override
-    public boolean hasBias() {
-        return true;
-    }
-
-    @Override
-    public Layer.Type type() {
-        return Layer.Type.FEED_FORWARD;
-    }
-
-    @Override
-    public void clearNoiseWeightParams() {
-        // no weight noise
     }
 }

@@ -3,13 +3,10 @@ package io.github.finegrain.model;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.deeplearning4j.nn.api.ParamInitializer;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.weights.IWeightInit;
 import org.deeplearning4j.nn.weights.WeightInitXavier;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Parameters of {@link CpSpatialLayer}, as views of the network's flat parameter vector, in this order (each C order):
@@ -24,7 +21,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * full-rank layer: zero is a saddle point where every factor gradient vanishes. b = the layer's {@code biasInit}.
  * Networks built by the full-rank → CP hand-off ({@link SpatialModels#factorize}) overwrite these values.
  */
-public final class CpSpatialParamInitializer implements ParamInitializer {
+public final class CpSpatialParamInitializer extends SpatialParamInitializer {
     /** Key of the task factor A [tasks, K]. */
     public static final String TASK_KEY = "A";
     /** Key of the court factor B [courtCells, K]. */
@@ -32,7 +29,7 @@ public final class CpSpatialParamInitializer implements ParamInitializer {
     /** Key of the defender factor C [defenderCells + 1, K]. */
     public static final String DEFENDER_KEY = "C";
     /** Key of the per-task bias b [1, tasks]. */
-    public static final String BIAS_KEY = "b";
+    public static final String BIAS_KEY = SpatialParamInitializer.BIAS_KEY;
 
     private static final List<String> WEIGHTS = List.of(TASK_KEY, COURT_KEY, DEFENDER_KEY);
     private static final CpSpatialParamInitializer INSTANCE = new CpSpatialParamInitializer();
@@ -43,65 +40,32 @@ public final class CpSpatialParamInitializer implements ParamInitializer {
     }
 
     @Override
-    public long numParams(NeuralNetConfiguration conf) {
-        return numParams(conf.getLayer());
-    }
-
-    @Override
     public long numParams(Layer layer) {
         return ((CpSpatialLayer) layer).spec().parameterCount();
     }
 
     @Override
-    public List<String> paramKeys(Layer layer) {
-        return List.of(TASK_KEY, COURT_KEY, DEFENDER_KEY, BIAS_KEY);
-    }
-
-    @Override
-    public List<String> weightKeys(Layer layer) {
+    List<String> weightKeys() {
         return WEIGHTS;
     }
 
     @Override
-    public List<String> biasKeys(Layer layer) {
-        return List.of(BIAS_KEY);
-    }
-
-    @Override
-    public boolean isWeightParam(Layer layer, String key) {
-        return WEIGHTS.contains(key);
-    }
-
-    @Override
-    public boolean isBiasParam(Layer layer, String key) {
-        return BIAS_KEY.equals(key);
-    }
-
-    @Override
-    public Map<String, INDArray> init(NeuralNetConfiguration conf, INDArray paramsView, boolean initializeParams) {
-        CpSpatialLayer layer = (CpSpatialLayer) conf.getLayer();
-        CpLayerSpec spec = layer.spec();
-        Map<String, INDArray> views = views(spec, paramsView);
-        if (initializeParams) {
-            IWeightInit init = layer.getWeightInitFn() != null ? layer.getWeightInitFn() : new WeightInitXavier();
-            for (String key : WEIGHTS) {
-                INDArray v = views.get(key);
-                INDArray r = init.init(spec.rank(), spec.rank(), v.shape(), 'c', v);
-                if (r != v) {
-                    v.assign(r.reshape('c', v.shape()));
-                }
+    void initWeights(Layer layer, Map<String, INDArray> views) {
+        CpSpatialLayer cp = (CpSpatialLayer) layer;
+        int k = cp.spec().rank();
+        IWeightInit init = cp.getWeightInitFn() != null ? cp.getWeightInitFn() : new WeightInitXavier();
+        for (String key : WEIGHTS) {
+            INDArray v = views.get(key);
+            INDArray r = init.init(k, k, v.shape(), 'c', v);
+            if (r != v) {
+                v.assign(r.reshape('c', v.shape()));
             }
-            views.get(BIAS_KEY).assign(layer.getBiasInit());
         }
-        // BaseLayer.setParams / paramTable order follow the configuration's variable list.
-        conf.clearVariables();
-        views.keySet().forEach(conf::addVariable);
-        return views;
     }
 
     @Override
-    public Map<String, INDArray> getGradientsFromFlattened(NeuralNetConfiguration conf, INDArray gradientView) {
-        return views(((CpSpatialLayer) conf.getLayer()).spec(), gradientView);
+    Map<String, INDArray> views(Layer layer, INDArray flat) {
+        return views(((CpSpatialLayer) layer).spec(), flat);
     }
 
     /** Offsets of A, B, C and b in the layer's flat vector, and its length: {@code [A, B, C, b, end]}. */
@@ -116,11 +80,7 @@ public final class CpSpatialParamInitializer implements ParamInitializer {
 
     private static Map<String, INDArray> views(CpLayerSpec s, INDArray flat) {
         long[] o = offsets(s);
-        if (flat.length() != o[4]) {
-            throw new IllegalArgumentException("parameter view of length " + flat.length() + " for a CP layer of "
-                    + o[4] + " parameters");
-        }
-        INDArray row = flat.reshape(1, flat.length());
+        INDArray row = row(flat, o[4], "CP");
         int k = s.rank();
         Map<String, INDArray> m = new LinkedHashMap<>();
         m.put(TASK_KEY, slice(row, o[0], o[1]).reshape('c', s.tasks(), k));
@@ -128,9 +88,5 @@ public final class CpSpatialParamInitializer implements ParamInitializer {
         m.put(DEFENDER_KEY, slice(row, o[2], o[3]).reshape('c', s.spatial().defenderModeSize(), k));
         m.put(BIAS_KEY, slice(row, o[3], o[4]));
         return m;
-    }
-
-    private static INDArray slice(INDArray row, long from, long to) {
-        return row.get(NDArrayIndex.interval(0, 1), NDArrayIndex.interval(from, to));
     }
 }

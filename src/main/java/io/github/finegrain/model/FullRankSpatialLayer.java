@@ -1,12 +1,9 @@
 package io.github.finegrain.model;
 
-import java.util.Collection;
-import java.util.Map;
 import org.deeplearning4j.nn.api.ParamInitializer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.optimize.api.TrainingListener;
+import org.deeplearning4j.nn.layers.BaseLayer;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * DL4J configuration of the <b>full-rank</b> spatial layer (paper, Sec. 2, Eq. 1 with F unfactorized):
@@ -16,17 +13,22 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * </pre>
  * with φ extended by a constant entry (see {@link SpatialLayerSpec}).
  *
- * <p>Input: {@link InputRow} rows {@code [batch, 13]} of raw coordinates in feet; the layer discretizes them at its
- * own grids ({@link #spec()}). Output: {@code [batch, 1]} logits (identity activation; put a sigmoid
+ * <p>Input: raw rows {@code [batch, width]} laid out as its {@link InputLayout} ({@link InputRow}'s basketball rows
+ * {@code [batch, 13]}, coordinates in feet, by default); the layer discretizes them at its own grids
+ * ({@link #spec()}), so it is the first layer of a network. Output: {@code [batch, 1]} logits (identity activation; put a sigmoid
  * {@code LossLayer} with binary cross-entropy on top). Parameters: {@code F [tasks, courtCells, defenderCells + 1]},
  * {@code b [1, tasks]} (see {@link FullRankSpatialParamInitializer}). L2 regularization, when configured, applies
  * to F only (bias excluded). The spatial smoothness penalty ({@link SpatialSmoothness}; off by default) applies to F
  * along the court mode ({@code F[:, i, :]}) and along the defender mode ({@code F[:, :, c]}, the constant entry
  * excluded); {@link #getRegularizationByParam} adds it to F's regularization after DL4J's L2.
  *
- * <p>A thin, Jackson-friendly adapter over the validated {@link SpatialLayerSpec}: build it with
- * {@link #FullRankSpatialLayer(SpatialLayerSpec)}; the no-argument constructor and setters exist for DL4J's JSON/YAML
- * serialization only.
+ * <p>A thin, Jackson-friendly adapter over the validated {@link SpatialLayerSpec}: build it the DL4J way,
+ * <pre>{@code
+ *   new FullRankSpatialLayer.Builder().tasks(440).court(GridSpec.court(8, 10)).defenderBox(GridSpec.defenderBox(6, 6))
+ *           .biasInit(-1.2).build()
+ * }</pre>
+ * or with {@link #FullRankSpatialLayer(SpatialLayerSpec)}; the no-argument constructor and setters exist for DL4J's
+ * JSON/YAML serialization only.
  */
 public class FullRankSpatialLayer extends SpatialLayerBase {
     private static final long serialVersionUID = 1L;
@@ -46,9 +48,28 @@ public class FullRankSpatialLayer extends SpatialLayerBase {
         super(spec, smoothness);
     }
 
+    private FullRankSpatialLayer(Builder builder) {
+        super(builder, builder.spatialSpec());
+    }
+
+    /** DL4J-style builder: tasks, court and defender grids (required), smoothness, input layout, DL4J's settings. */
+    public static class Builder extends SpatialLayerBase.Builder<Builder> {
+        /**
+         * The layer.
+         *
+         * @throws IllegalArgumentException if tasks or a grid is missing or invalid (see {@link SpatialLayerSpec}), or
+         *                                  nIn/nOut disagree with the layout
+         */
+        @Override
+        @SuppressWarnings("unchecked")
+        public FullRankSpatialLayer build() {
+            return new FullRankSpatialLayer(this);
+        }
+    }
+
     @Override
-    public String kind() {
-        return "full-rank";
+    public ModelKind kind() {
+        return ModelKind.FULL_RANK;
     }
 
     @Override
@@ -82,18 +103,8 @@ public class FullRankSpatialLayer extends SpatialLayerBase {
     }
 
     @Override
-    public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf,
-            Collection<TrainingListener> listeners, int layerIndex, INDArray layerParamsView,
-            boolean initializeParams, DataType networkDataType) {
-        smoothness(); // fail fast on invalid deserialized weights
-        FullRankSpatialLayerImpl layer = new FullRankSpatialLayerImpl(conf, networkDataType);
-        layer.setListeners(listeners);
-        layer.setIndex(layerIndex);
-        layer.setParamsViewArray(layerParamsView);
-        Map<String, INDArray> params = initializer().init(conf, layerParamsView, initializeParams);
-        layer.setParamTable(params);
-        layer.setConf(conf);
-        return layer;
+    protected BaseLayer<?> createImpl(NeuralNetConfiguration conf, DataType networkDataType) {
+        return new FullRankSpatialLayerImpl(conf, networkDataType);
     }
 
     @Override

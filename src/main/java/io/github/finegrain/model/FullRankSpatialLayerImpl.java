@@ -1,11 +1,9 @@
 package io.github.finegrain.model;
 
 import java.util.List;
-import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
-import org.deeplearning4j.nn.layers.BaseLayer;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
@@ -24,11 +22,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * <p>Rows for a row-sparse optimizer ({@link RowSparseLayer}): {@code F[a, b, :]} (one task × court cell) and the bias
  * entries; a backward pass armed by {@link #armSparseBackward()} touches only the rows of the minibatch.
  */
-public class FullRankSpatialLayerImpl extends BaseLayer<FullRankSpatialLayer> implements RowSparseLayer {
+public class FullRankSpatialLayerImpl extends SpatialLayerImpl<FullRankSpatialLayer> implements RowSparseLayer {
 
-    /** The discretized rows of the last forward pass and the input they came from (reused by the backward pass). */
-    private DiscretizedBatch lastBatch;
-    private INDArray lastInput;
     /** Row blocks and the rows touched by the last row-sparse backward pass (null until the first). */
     private List<RowBlock> blocks;
     private TouchedRows touched;
@@ -45,20 +40,6 @@ public class FullRankSpatialLayerImpl extends BaseLayer<FullRankSpatialLayer> im
     /** Called by {@link FullRankSpatialLayer#instantiate}. */
     public FullRankSpatialLayerImpl(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
-    }
-
-    /**
-     * The input discretized at this layer's grids. A forward pass always discretizes (the caller may have refilled
-     * the same input array); the backward pass reuses the forward pass's rows when the input is the same array.
-     */
-    private DiscretizedBatch batch(boolean forward) {
-        if (!forward && lastBatch != null && lastInput == input) {
-            return lastBatch;
-        }
-        SpatialLayerSpec s = layerConf().spec();
-        lastBatch = DiscretizedBatch.of(input, s.tasks(), s.court(), s.defenderBox());
-        lastInput = input;
-        return lastBatch;
     }
 
     @Override
@@ -80,8 +61,8 @@ public class FullRankSpatialLayerImpl extends BaseLayer<FullRankSpatialLayer> im
             if (b >= 0) {
                 int base = (a * courtCells + b) * defCells;
                 sum += p.get(base + constant);
-                for (int k = 0; k < InputRow.DEFENDERS; k++) {
-                    int c = batch.defenderCell[r * InputRow.DEFENDERS + k];
+                for (int k = 0; k < batch.contextPoints; k++) {
+                    int c = batch.defenderCell[r * batch.contextPoints + k];
                     if (c >= 0) {
                         sum += p.get(base + c);
                     }
@@ -136,8 +117,8 @@ public class FullRankSpatialLayerImpl extends BaseLayer<FullRankSpatialLayer> im
                 }
                 int base = row * defCells;
                 g.add(base + constant, e);
-                for (int k = 0; k < InputRow.DEFENDERS; k++) {
-                    int c = batch.defenderCell[r * InputRow.DEFENDERS + k];
+                for (int k = 0; k < batch.contextPoints; k++) {
+                    int c = batch.defenderCell[r * batch.contextPoints + k];
                     if (c >= 0) {
                         g.add(base + c, e);
                     }
@@ -181,25 +162,5 @@ public class FullRankSpatialLayerImpl extends BaseLayer<FullRankSpatialLayer> im
     @Override
     public TouchedRows touchedRows() {
         return lastSparse ? touched : null;
-    }
-
-    @Override
-    public boolean isPretrainLayer() {
-        return false;
-    }
-
-    @Override
-    public boolean hasBias() {
-        return true;
-    }
-
-    @Override
-    public Layer.Type type() {
-        return Layer.Type.FEED_FORWARD;
-    }
-
-    @Override
-    public void clearNoiseWeightParams() {
-        // no weight noise
     }
 }

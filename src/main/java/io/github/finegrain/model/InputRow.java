@@ -1,14 +1,16 @@
 package io.github.finegrain.model;
 
 /**
- * Layout of one input row of the spatial layers: raw coordinates in feet, so that one data pipeline serves every
- * resolution (each layer discretizes at its own grids).
+ * The basketball input row, the default {@link InputLayout} ({@link InputLayout#BASKETBALL}) of the spatial layers:
+ * raw coordinates in feet, so that one data pipeline serves every resolution (each layer discretizes at its own
+ * grids).
  *
  * <pre>
  * column 0       task index a (integer-valued; the ball handler's task, or the league task)
- * columns 1, 2   ball handler x, y: court frame, feet; the offense attacks the basket at (5.25, 25)
- * columns 3..12  defender k = 0..4: (dx, dy) in the box frame, feet: origin at the ball handler, +y toward the
- *                basket, +x to the ball handler's right when facing it; NaN for an absent defender
+ * columns 1, 2   ball handler x, y (the anchor): court frame, feet; the offense attacks the basket at (5.25, 25)
+ * columns 3..12  defender k = 0..4 (the context points): (dx, dy) in the box frame, feet: origin at the ball
+ *                handler, +y toward the basket, +x to the ball handler's right when facing it; NaN for an absent
+ *                defender
  * </pre>
  */
 public final class InputRow {

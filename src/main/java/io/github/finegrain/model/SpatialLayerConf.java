@@ -8,8 +8,11 @@ public interface SpatialLayerConf {
     /** Tasks and grids of the layer. */
     SpatialLayerSpec spatialSpec();
 
-    /** {@code full-rank} or {@code cp}. */
-    String kind();
+    /** Full-rank or CP. */
+    ModelKind kind();
+
+    /** Which columns of an input row hold the task, the anchor and the context points. */
+    InputLayout inputLayout();
 
     /** CP rank K, or null for a full-rank layer. */
     Integer rank();

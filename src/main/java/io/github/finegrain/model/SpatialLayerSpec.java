@@ -10,8 +10,7 @@ import io.github.finegrain.grid.GridSpec;
  * one constant entry φ_C = 1 (index {@link #constantCell()} = defenderCells, the last one). Without it the model of
  * the paper has no term for where the ball handler is unless a defender is in the box, so
  * {@code F[a, b, C]} is the ball handler's own court map and {@code F[a, b, c < C]} its interaction with a defender
- * in cell c. Measured on the bundled data (court 8x10, defender 6x6): test ROC AUC 0.66 without the constant entry,
- * below the distance-to-basket baseline (0.79).
+ * in cell c (why it matters, measured: {@code src/site/notes/model-measurements.md}).
  *
  * @param tasks        number of tasks a (players plus the league fallback task), &ge; 1
  * @param court        grid of the ball handler's position (ψ), feet in the court frame

@@ -26,8 +26,10 @@ import org.nd4j.linalg.learning.regularization.Regularization;
  *   <li>{@link #fineGrain}: the same model on finer grids ({@code FINEGRAIN}), parameters carried over with
  *   {@link FineGraining} per spatial mode;</li>
  *   <li>{@link #factorize}: a CP network initialized from a trained full-rank one ({@code TENSOR-FACTORIZE}, by
- *   CP-ALS).</li>
+ *   CP-ALS), and {@link #handOff}, the same with the trainer's settings (seed, λ spread, CP learning rate).</li>
  * </ul>
+ * {@link #fineGrain} and {@link #handOff} are what a user's own training loop calls between stages (README,
+ * "MMT-SE in your own loop").
  *
  * <p>Both build a <b>new</b> network from a copy of the old configuration with only the spatial layer replaced: the
  * network-wide settings (seed, data type, workspace modes) and the spatial layer's own settings (updater, bias
@@ -164,6 +166,7 @@ public final class SpatialModels {
         CpResult fit = CpAls.fit(tensor, options);
 
         CpSpatialLayer layer = new CpSpatialLayer(new CpLayerSpec(s, options.rank()), full.smoothness());
+        layer.setInputLayout(full.inputLayout());
         copySettings(full, layer);
         MultiLayerNetwork out = rebuild(fullRank, index, layer);
         org.deeplearning4j.nn.api.Layer newLayer = out.getLayer(index);
@@ -179,6 +182,30 @@ public final class SpatialModels {
         write(newLayer.getParam(CpSpatialParamInitializer.DEFENDER_KEY), scaledColumns(fit.c(), scale));
         copyParam(oldLayer, newLayer, CpSpatialParamInitializer.BIAS_KEY);
         return new Factorized(out, fit);
+    }
+
+    /**
+     * The hand-off of MMT-SE as the trainer does it, for a user's own training loop: {@link #factorize} at rank
+     * {@code rank} with CP-ALS from the SVD start seeded by {@code seed} (100 sweeps, tolerance 1e-8: CpAlsOptions'
+     * defaults), λ spread as λ^(1/3) over A, B and C, and the new network's learning rate set to
+     * {@code learningRate} (the trainer's {@code cpLearningRate}: after the hand-off training is fine-tuning). The
+     * result is ready to {@code fit}; its updater state starts from zero (see the class comment). Re-attach the
+     * listeners.
+     *
+     * @param fullRank     a network with exactly one full-rank spatial layer; not modified
+     * @param rank         CP rank K, &ge; 1
+     * @param seed         seed of CP-ALS
+     * @param learningRate learning rate of the new network's updaters, &gt; 0
+     * @return the CP network and the CP-ALS result
+     * @throws IllegalArgumentException as {@link #factorize}, or if {@code learningRate} is not &gt; 0
+     */
+    public static Factorized handOff(MultiLayerNetwork fullRank, int rank, long seed, double learningRate) {
+        if (!(learningRate > 0)) {
+            throw new IllegalArgumentException("learning rate must be > 0, found " + learningRate);
+        }
+        Factorized f = factorize(fullRank, CpAlsOptions.ofRank(rank).withSeed(seed));
+        f.network().setLearningRate(learningRate);
+        return f;
     }
 
     /**

@@ -70,7 +70,8 @@ public final class SpatialNetworks {
     public static ComputationGraphConfiguration graphConfiguration(Layer spatialLayer, Options o) {
         return builder(o).graphBuilder()
                 .addInputs(GRAPH_INPUT)
-                .setInputTypes(InputType.feedForward(InputRow.WIDTH))
+                .setInputTypes(InputType.feedForward(spatialLayer instanceof SpatialLayerConf c
+                        ? c.inputLayout().width() : InputRow.WIDTH))
                 .addLayer(GRAPH_SPATIAL, spatialLayer, GRAPH_INPUT)
                 .addLayer(GRAPH_LOSS, lossLayer(o), GRAPH_SPATIAL)
                 .setOutputs(GRAPH_LOSS)

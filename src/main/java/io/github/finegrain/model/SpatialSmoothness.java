@@ -27,7 +27,7 @@ import io.github.finegrain.grid.GridLaplacian;
  *
  * <p><b>Cost.</b> The gradient is dense over the whole parameter, unlike the data term. One evaluation (score or
  * gradient) costs {@code 2 × entries × (rows + cols)} flops per mode, single-threaded in Java (see
- * {@link GridLaplacian}); measured costs are in {@code SmoothnessBenchmark} and the README. For large full-rank
+ * {@link GridLaplacian}); measured costs are in {@code src/site/notes/model-measurements.md}. For large full-rank
  * layers {@link #every} trades exactness for time: the gradient is applied, scaled by {@code every}, on iterations
  * {@code t ≡ 0 (mod every)} only (lazy regularization: the same expected gradient per iteration), and the score's
  * penalty term is recomputed on those iterations and reused in between (it lags by at most {@code every − 1}
@@ -37,19 +37,9 @@ import io.github.finegrain.grid.GridLaplacian;
  * f × f cells per cell multiplies its penalty by about f⁴ (the kernel is the same function of normalized position).
  * {@link SpatialModels#fineGrain} keeps the weights as they are; lower them per stage if that is not wanted.
  *
- * <p><b>Defaults: off (weights 0), σ = 0.05 (the follow-up work's value), every = 1.</b> Measured on the bundled data
- * with {@code SmoothnessBenchmark} (single-resolution full-rank training, defender 6x6, seeds 12345, 1, 2; means): at
- * court 8x10, weight 3e-6 on both modes improves the best validation log loss from 0.3383 to 0.3330, the test log loss
- * from 0.3441 to 0.3399 and the test ROC AUC from 0.781 to 0.790 (1e-6: 0.3352 / 0.3413 / 0.786; 1e-5: 0.3358 / 0.3440
- * / 0.792; 1e-4 and more hurt, e.g. 0.366 / 0.372 / 0.763 at 1e-4, seed 12345); nearly all of the gain comes from the
- * court mode. It is still off by default because no one value suits every grid: with the f⁴ growth above, 1e-6 already
- * hurts at court 20x25 (validation 0.3566 against 0.3495 off), where 2e-7 helps a little (0.3484), and the weights are
- * carried unchanged through the multi-resolution stages; and because on full-rank layers the dense penalty costs more
- * than the rest of the step (measured on 2 shared cores, Adam, 1024 rows, F of 300 × 80 × 145: 16 ms per step off, 227
- * ms on, 53 ms with every = 10; on F of 300 × 2000 × 145 one evaluation takes about 3.5 s for the court mode and 1.3 s
- * for the defender mode, score and gradient each; CP factors B [2000, 20] and C [145, 20]: 1.6 ms and 0.1 ms).
- * Suggested use: 3e-6 at court 8x10 (scale by {@code (80 / courtCells)²} for other court grids), every = 1 for CP
- * layers and small full-rank layers, every of 10 or more for full-rank layers of tens of millions of entries.
+ * <p><b>Defaults: off (weights 0), σ = 0.05 (the follow-up work's value), every = 1.</b> No one weight suits every
+ * grid (see the f⁴ growth above) and on full-rank layers the dense penalty can cost more than the rest of the step;
+ * the measurements behind these defaults and a suggested use are in {@code src/site/notes/model-measurements.md}.
  *
  * @param court    weight of the court-mode penalty, &ge; 0 and finite (0 = off; default 0)
  * @param defender weight of the defender-mode penalty, &ge; 0 and finite (0 = off; default 0)

@@ -1,5 +1,6 @@
 package io.github.finegrain.train;
 
+import io.github.finegrain.model.ModelKind;
 import io.github.finegrain.factor.CpAlsOptions;
 import io.github.finegrain.grid.GridSpec;
 import io.github.finegrain.model.CpLayerSpec;
@@ -24,7 +25,7 @@ public final class DefaultStageTransition implements StageTransition {
     public MultiLayerNetwork create(StageSpec stage, int tasks, double biasInit, int rank,
             SpatialNetworks.Options options) {
         SpatialLayerSpec spec = new SpatialLayerSpec(tasks, stage.court(), stage.defenderBox());
-        FeedForwardLayer layer = stage.kind() == StageSpec.Kind.FULL_RANK ? new FullRankSpatialLayer(spec)
+        FeedForwardLayer layer = stage.kind() == ModelKind.FULL_RANK ? new FullRankSpatialLayer(spec)
                 : new CpSpatialLayer(new CpLayerSpec(spec, rank));
         layer.setBiasInit(biasInit);
         return SpatialNetworks.network(layer, options);
@@ -48,7 +49,7 @@ public final class DefaultStageTransition implements StageTransition {
             FullRankSpatialLayer full = (FullRankSpatialLayer) fullRank.getLayerWiseConfigurations().getConf(0)
                     .getLayer();
             LOG.warn("hand-off from an all-zero F: the CP factors start at random");
-            MultiLayerNetwork cp = create(new StageSpec(StageSpec.Kind.CP, full.court(), full.defenderBox()),
+            MultiLayerNetwork cp = create(new StageSpec(ModelKind.CP, full.court(), full.defenderBox()),
                     full.spec().tasks(), 0, rank, new SpatialNetworks.Options(full.getIUpdater(), 0, 1, seed,
                             fullRank.getLayerWiseConfigurations().getDataType()));
             cp.getLayer(0).getParam("b").assign(fullRank.getLayer(0).getParam("b"));

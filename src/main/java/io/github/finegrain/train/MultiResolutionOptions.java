@@ -1,5 +1,6 @@
 package io.github.finegrain.train;
 
+import io.github.finegrain.model.ModelKind;
 import io.github.finegrain.grid.GridSpec;
 import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -51,7 +52,7 @@ public record MultiResolutionOptions(List<StageSpec> ladder, int rank, FineGrain
         ladder = List.copyOf(ladder);
         boolean seenCp = false;
         for (StageSpec s : ladder) {
-            if (s.kind() == StageSpec.Kind.CP) {
+            if (s.kind() == ModelKind.CP) {
                 seenCp = true;
             } else if (seenCp) {
                 throw new IllegalArgumentException("a full-rank stage cannot follow a CP stage: " + ladder);
@@ -97,7 +98,7 @@ public record MultiResolutionOptions(List<StageSpec> ladder, int rank, FineGrain
     private static void checkRankFits(List<StageSpec> ladder, int rank, long tasks) {
         for (int i = 1; i < ladder.size(); i++) {
             StageSpec prev = ladder.get(i - 1);
-            if (ladder.get(i).kind() == StageSpec.Kind.CP && prev.kind() == StageSpec.Kind.FULL_RANK) {
+            if (ladder.get(i).kind() == ModelKind.CP && prev.kind() == ModelKind.FULL_RANK) {
                 long c = prev.court().cellCount();
                 long d = prev.defenderBox().cellCount() + 1L;
                 long bound = tasks == Long.MAX_VALUE ? c * d : Math.min(Math.min(tasks * c, c * d), tasks * d);
@@ -161,10 +162,10 @@ public record MultiResolutionOptions(List<StageSpec> ladder, int rank, FineGrain
         }
         List<StageSpec> ladder = new java.util.ArrayList<>();
         for (int i = 0; i <= handOff; i++) {
-            ladder.add(new StageSpec(StageSpec.Kind.FULL_RANK, grids.get(i)[0], grids.get(i)[1]));
+            ladder.add(new StageSpec(ModelKind.FULL_RANK, grids.get(i)[0], grids.get(i)[1]));
         }
         for (int i = handOff; i < grids.size(); i++) {
-            ladder.add(new StageSpec(StageSpec.Kind.CP, grids.get(i)[0], grids.get(i)[1]));
+            ladder.add(new StageSpec(ModelKind.CP, grids.get(i)[0], grids.get(i)[1]));
         }
         return ladder;
     }

@@ -1,5 +1,6 @@
 package io.github.finegrain.train;
 
+import io.github.finegrain.model.ModelKind;
 import io.github.finegrain.data.ExampleSet;
 import io.github.finegrain.data.TaskIndex;
 import io.github.finegrain.model.SpatialNetworks;
@@ -180,7 +181,7 @@ public final class MultiResolutionTrainer {
         StageSpec first = options.ladder().get(0);
         MultiLayerNetwork net = transition.create(first, setup.tasks.size(), Math.log(rate / (1 - rate)),
                 options.rank(), netOptions);
-        if (first.kind() == StageSpec.Kind.CP) {
+        if (first.kind() == ModelKind.CP) {
             net.setLearningRate(options.cpLearningRate());
         }
         RunCheckpoint start = new RunCheckpoint(RunCheckpoint.FORMAT_VERSION, 0, 0, 0, 0, 0, Double.NaN,

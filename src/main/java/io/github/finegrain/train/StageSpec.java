@@ -1,28 +1,16 @@
 package io.github.finegrain.train;
 
 import io.github.finegrain.grid.GridSpec;
+import io.github.finegrain.model.ModelKind;
 
 /**
  * One stage of a multi-resolution schedule: the model form and its grids.
  *
- * @param kind        full-rank F or CP factors
+ * @param kind        full-rank F or CP factors (the layers' {@link ModelKind})
  * @param court       court grid
  * @param defenderBox defender grid
  */
-public record StageSpec(Kind kind, GridSpec court, GridSpec defenderBox) {
-    /** Model form of a stage. */
-    public enum Kind {
-        /** Full-rank tensor F. */
-        FULL_RANK,
-        /** CP factors A, B, C. */
-        CP;
-
-        /** {@code full-rank} or {@code cp}. */
-        public String label() {
-            return this == FULL_RANK ? "full-rank" : "cp";
-        }
-    }
-
+public record StageSpec(ModelKind kind, GridSpec court, GridSpec defenderBox) {
     /** Validates the stage. */
     public StageSpec {
         if (kind == null || court == null || defenderBox == null) {

@@ -1,5 +1,6 @@
 package io.github.finegrain.train;
 
+import io.github.finegrain.model.ModelKind;
 import io.github.finegrain.grid.GridSpec;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.Adam;
@@ -21,10 +22,8 @@ import org.nd4j.linalg.learning.config.Sgd;
  * @param seed           seed of shuffling and the network (default 12345)
  * @param dataType       network data type (default FLOAT)
  * @param minTaskExamples a player gets his own task only with at least this many training examples (default
- *                       1000); the others are scored on the league task. Measured on the bundled data (court
- *                       8x10, defender 6x6; test ROC AUC / log loss): 1 → 0.742 / 0.360, 300 → 0.742 / 0.360,
- *                       1000 → 0.783 / 0.344, league only → 0.790 / 0.339; distance baseline 0.789 / 0.348.
- *                       Five games give a bench player a few hundred frames: too few for his own 2,900-entry map.
+ *                       1000); the others are scored on the league task (the measurements behind the default:
+ *                       {@code src/site/notes/model-measurements.md})
  */
 public record TrainingOptions(GridSpec court, GridSpec defenderBox, int epochs, int patience, int batchSize,
         String optimizer, double learningRate, double l2, double positiveWeight, long seed, DataType dataType,
@@ -90,7 +89,7 @@ public record TrainingOptions(GridSpec court, GridSpec defenderBox, int epochs, 
         m.put("cpLearningRate", null);
         m.put("l2", l2);
         m.put("batchSize", batchSize);
-        m.put("ladder", java.util.List.of(new StageSpec(StageSpec.Kind.FULL_RANK, court, defenderBox).label()));
+        m.put("ladder", java.util.List.of(new StageSpec(ModelKind.FULL_RANK, court, defenderBox).label()));
         m.put("seed", seed);
         return m;
     }

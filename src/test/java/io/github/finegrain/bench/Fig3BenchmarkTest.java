@@ -1,5 +1,6 @@
 package io.github.finegrain.bench;
 
+import io.github.finegrain.model.ModelKind;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -115,10 +116,10 @@ class Fig3BenchmarkTest {
         GridSpec box = GridSpec.defenderBox(3, 3);
         int tasks = 6;
         int rank = 3;
-        for (io.github.finegrain.train.StageSpec.Kind kind : io.github.finegrain.train.StageSpec.Kind.values()) {
+        for (io.github.finegrain.model.ModelKind kind : io.github.finegrain.model.ModelKind.values()) {
             var spec = new io.github.finegrain.model.SpatialLayerSpec(tasks, court, box);
             org.deeplearning4j.nn.conf.layers.FeedForwardLayer layer =
-                    kind == io.github.finegrain.train.StageSpec.Kind.FULL_RANK
+                    kind == io.github.finegrain.model.ModelKind.FULL_RANK
                             ? new io.github.finegrain.model.FullRankSpatialLayer(spec)
                             : new io.github.finegrain.model.CpSpatialLayer(
                                     new io.github.finegrain.model.CpLayerSpec(spec, rank));
@@ -133,10 +134,10 @@ class Fig3BenchmarkTest {
         }
         // the claim at paper scale: MMT-SE's largest full-rank stage (8x10/12x12) against the finest full-rank F
         long mmtse = Fig3Benchmark.modelStateBytes(new io.github.finegrain.train.StageSpec(
-                io.github.finegrain.train.StageSpec.Kind.FULL_RANK, GridSpec.court(8, 10), GridSpec.defenderBox(12, 12)),
+                io.github.finegrain.model.ModelKind.FULL_RANK, GridSpec.court(8, 10), GridSpec.defenderBox(12, 12)),
                 440, 20);
         long fixed = Fig3Benchmark.modelStateBytes(new io.github.finegrain.train.StageSpec(
-                io.github.finegrain.train.StageSpec.Kind.FULL_RANK, GridSpec.court(40, 50),
+                io.github.finegrain.model.ModelKind.FULL_RANK, GridSpec.court(40, 50),
                 GridSpec.defenderBox(12, 12)), 440, 20);
         assertThat((double) mmtse / fixed).isCloseTo(80.0 / 2000, within(1e-4));
     }

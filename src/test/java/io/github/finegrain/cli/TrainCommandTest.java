@@ -94,7 +94,7 @@ class TrainCommandTest {
         TrainedModel model = ModelBundle.load(runDir.resolve("model.zip"));
         // the final model is the stage with the lowest best validation loss
         JsonNode chosen = m.path("stages").get(m.path("finalStage").asInt(-1));
-        assertThat(model.layerConf().kind()).isEqualTo(chosen.path("kind").asText());
+        assertThat(model.layerConf().kind().label()).isEqualTo(chosen.path("kind").asText());
         assertThat(model.spec().court().label()).isEqualTo(chosen.path("court").asText());
         for (JsonNode st : m.path("stages")) {
             assertThat(chosen.path("bestValidationLoss").asDouble())

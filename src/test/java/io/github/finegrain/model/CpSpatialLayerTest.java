@@ -1,7 +1,5 @@
 package io.github.finegrain.model;
 
-import static io.github.finegrain.model.FullRankSpatialLayerTest.randomLabels;
-import static io.github.finegrain.model.FullRankSpatialLayerTest.randomRows;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -25,23 +23,35 @@ import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.NoOp;
 import org.nd4j.linalg.learning.config.Sgd;
 
-class CpSpatialLayerTest {
+/** The CP layer: the shared {@link SpatialLayerContract} plus what only this layer has. */
+class CpSpatialLayerTest extends SpatialLayerContract {
 
-    static final CpLayerSpec SPEC = new CpLayerSpec(3, GridSpec.court(4, 5), GridSpec.defenderBox(3, 3), 2);
-    static final int COURT = 20;
-    static final int DEF = 10; // 9 cells + the constant entry
+    static final CpLayerSpec SPEC = new CpLayerSpec(TASKS, SpatialLayerContract.COURT, BOX, 2);
+    static final int COURT_CELLS = 20;
+    static final int DEF_ENTRIES = 10; // 9 cells + the constant entry
+
+    @Override
+    protected CpSpatialLayer.Builder builder() {
+        return new CpSpatialLayer.Builder().tasks(TASKS).court(SpatialLayerContract.COURT).defenderBox(BOX).rank(2);
+    }
+
+    @Override
+    protected INDArray denseF(Layer layer) {
+        return reconstruct(layer.getParam("A"), layer.getParam("B"), layer.getParam("C"));
+    }
+
+    @Test
+    void builderBuildsTheLayerTheConstructorBuilds() {
+        // in a network (where unset DL4J settings are filled in from the network's) the two are equal
+        SpatialNetworks.Options o = options(new Sgd(0.1), DataType.FLOAT);
+        assertThat(SpatialNetworks.configuration(builder().build(), o))
+                .isEqualTo(SpatialNetworks.configuration(new CpSpatialLayer(SPEC), o));
+        assertThat(builder().build().kind()).isEqualTo(ModelKind.CP);
+        assertThatThrownBy(() -> builder().rank(0).build()).hasMessageContaining("CP rank must be >= 1, found 0");
+    }
 
     static MultiLayerNetwork net(DataType type, IUpdater updater, double l2) {
         return SpatialNetworks.network(new CpSpatialLayer(SPEC), new SpatialNetworks.Options(updater, l2, 1.0, 42, type));
-    }
-
-    /** Sets every parameter of a CP layer to uniform [-1, 1) values from {@code seed}. */
-    static void randomize(Layer layer, long seed) {
-        Nd4j.getRandom().setSeed(seed);
-        for (String key : new String[] {"A", "B", "C", "b"}) {
-            INDArray p = layer.getParam(key);
-            p.assign(Nd4j.rand(p.dataType(), p.shape()).muli(2).subi(1));
-        }
     }
 
     /** F[a, b, c] = Σ_k A[a, k] B[b, k] C[c, k], as [tasks, court, def + 1]. */
@@ -65,10 +75,10 @@ class CpSpatialLayerTest {
     void paramShapesAreDocumentedOnes() {
         MultiLayerNetwork n = net(DataType.FLOAT, new Sgd(0.1), 0);
         assertThat(n.getLayer(0).getParam("A").shape()).containsExactly(3, 2);
-        assertThat(n.getLayer(0).getParam("B").shape()).containsExactly(COURT, 2);
-        assertThat(n.getLayer(0).getParam("C").shape()).containsExactly(DEF, 2);
+        assertThat(n.getLayer(0).getParam("B").shape()).containsExactly(COURT_CELLS, 2);
+        assertThat(n.getLayer(0).getParam("C").shape()).containsExactly(DEF_ENTRIES, 2);
         assertThat(n.getLayer(0).getParam("b").shape()).containsExactly(1, 3);
-        assertThat(n.numParams()).isEqualTo(2 * (3 + COURT + DEF) + 3).isEqualTo(SPEC.parameterCount());
+        assertThat(n.numParams()).isEqualTo(2 * (3 + COURT_CELLS + DEF_ENTRIES) + 3).isEqualTo(SPEC.parameterCount());
     }
 
     @Test
@@ -97,48 +107,6 @@ class CpSpatialLayerTest {
     }
 
     @Test
-    void sparseForwardEqualsDenseReconstruction() {
-        for (DataType type : new DataType[] {DataType.DOUBLE, DataType.FLOAT}) {
-            MultiLayerNetwork n = net(type, new Sgd(0.1), 0);
-            randomize(n.getLayer(0), 5);
-            INDArray x = randomRows(300, 3, 11, type);
-            INDArray logits = n.feedForwardToLayer(0, x, false).get(1);
-            assertThat(logits.dataType()).isEqualTo(type);
-            Layer l = n.getLayer(0);
-            INDArray f = reconstruct(l.getParam("A"), l.getParam("B"), l.getParam("C"));
-            INDArray bias = l.getParam("b");
-            double tol = type == DataType.DOUBLE ? 1e-12 : 1e-5;
-            for (int r = 0; r < 300; r++) {
-                int a = x.getInt(r, 0);
-                double expected = bias.getDouble(0, a);
-                int cell = SPEC.court().cellOf(x.getDouble(r, 1), x.getDouble(r, 2));
-                if (cell >= 0) {
-                    expected += f.getDouble(a, cell, DEF - 1);
-                    for (int k = 0; k < 5; k++) {
-                        int c = SPEC.defenderBox().cellOf(x.getDouble(r, 3 + 2 * k), x.getDouble(r, 4 + 2 * k));
-                        if (c >= 0) {
-                            expected += f.getDouble(a, cell, c);
-                        }
-                    }
-                }
-                assertThat(logits.getDouble(r, 0)).as(type + " row " + r).isCloseTo(expected, within(tol));
-            }
-        }
-    }
-
-    @Test
-    void gradientCheckInDoubleWithNoOpUpdater() {
-        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-        MultiLayerNetwork n = net(DataType.DOUBLE, new NoOp(), 0);
-        randomize(n.getLayer(0), 3);
-        INDArray x = randomRows(30, 3, 3, DataType.DOUBLE);
-        INDArray y = randomLabels(30, 4, DataType.DOUBLE);
-        boolean ok = GradientCheckUtil.checkGradients(new GradientCheckUtil.MLNConfig().net(n).input(x).labels(y)
-                .epsilon(1e-6).maxRelError(1e-5).minAbsoluteError(1e-9).print(GradientCheckUtil.PrintMode.FAILURES_ONLY));
-        assertThat(ok).isTrue();
-    }
-
-    @Test
     void gradientCheckWithL2Regularization() {
         Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
         MultiLayerNetwork n = net(DataType.DOUBLE, new NoOp(), 0.3);
@@ -148,37 +116,6 @@ class CpSpatialLayerTest {
         boolean ok = GradientCheckUtil.checkGradients(new GradientCheckUtil.MLNConfig().net(n).input(x).labels(y)
                 .epsilon(1e-6).maxRelError(1e-5).minAbsoluteError(1e-9).print(GradientCheckUtil.PrintMode.FAILURES_ONLY));
         assertThat(ok).isTrue();
-    }
-
-    @Test
-    void gradientCheckInAComputationGraph() {
-        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-        ComputationGraph g = SpatialNetworks.graph(new CpSpatialLayer(SPEC),
-                new SpatialNetworks.Options(new NoOp(), 0, 1, 42, DataType.DOUBLE));
-        randomize(g.getLayer(SpatialNetworks.GRAPH_SPATIAL), 8);
-        INDArray x = randomRows(30, 3, 9, DataType.DOUBLE);
-        INDArray y = randomLabels(30, 10, DataType.DOUBLE);
-        boolean ok = GradientCheckUtil.checkGradients(new GradientCheckUtil.GraphConfig().net(g)
-                .inputs(new INDArray[] {x}).labels(new INDArray[] {y})
-                .epsilon(1e-6).maxRelError(1e-5).minAbsoluteError(1e-9).print(GradientCheckUtil.PrintMode.FAILURES_ONLY));
-        assertThat(ok).isTrue();
-    }
-
-    @Test
-    void graphAndMultiLayerNetworkAgreeInFloat() {
-        SpatialNetworks.Options o = new SpatialNetworks.Options(new Adam(0.01), 0, 1, 42, DataType.FLOAT);
-        MultiLayerNetwork n = SpatialNetworks.network(new CpSpatialLayer(SPEC), o);
-        ComputationGraph g = SpatialNetworks.graph(new CpSpatialLayer(SPEC), o);
-        randomize(n.getLayer(0), 12);
-        g.getLayer(SpatialNetworks.GRAPH_SPATIAL).params().assign(n.getLayer(0).params());
-        INDArray x = randomRows(64, 3, 13, DataType.FLOAT);
-        INDArray y = randomLabels(64, 14, DataType.FLOAT);
-        assertThat(g.outputSingle(x)).isEqualTo(n.output(x));
-        n.fit(x, y);
-        g.fit(new INDArray[] {x}, new INDArray[] {y});
-        assertThat(g.params().dataType()).isEqualTo(DataType.FLOAT);
-        assertThat(g.params()).isEqualTo(n.params());
-        assertThat(g.outputSingle(x)).isEqualTo(n.output(x));
     }
 
     @Test
@@ -204,42 +141,6 @@ class CpSpatialLayerTest {
         assertThat(conf.getRegularizationByParam("A")).hasSize(1);
         assertThat(conf.getRegularizationByParam("C")).hasSize(1);
         assertThat(conf.getRegularizationByParam("b")).isEmpty();
-    }
-
-    @Test
-    void jsonAndYamlRoundTrip() {
-        MultiLayerConfiguration conf = net(DataType.FLOAT, new Sgd(0.1), 0.01).getLayerWiseConfigurations();
-        MultiLayerConfiguration fromJson = MultiLayerConfiguration.fromJson(conf.toJson());
-        MultiLayerConfiguration fromYaml = MultiLayerConfiguration.fromYaml(conf.toYaml());
-        assertThat(fromJson).isEqualTo(conf);
-        assertThat(fromYaml).isEqualTo(conf);
-        assertThat(((CpSpatialLayer) fromJson.getConf(0).getLayer()).spec()).isEqualTo(SPEC);
-        ComputationGraphConfiguration gc = SpatialNetworks.graphConfiguration(new CpSpatialLayer(SPEC),
-                new SpatialNetworks.Options(new Sgd(0.1), 0.01, 1, 1, DataType.FLOAT));
-        assertThat(ComputationGraphConfiguration.fromJson(gc.toJson())).isEqualTo(gc);
-        assertThat(ComputationGraphConfiguration.fromYaml(gc.toYaml())).isEqualTo(gc);
-    }
-
-    @Test
-    void saveLoadGivesEqualOutputs(@TempDir Path dir) throws Exception {
-        MultiLayerNetwork n = net(DataType.FLOAT, new Adam(0.01), 0);
-        INDArray x = randomRows(50, 3, 9, DataType.FLOAT);
-        n.fit(x, randomLabels(50, 10, DataType.FLOAT));
-        File f = dir.resolve("m.zip").toFile();
-        n.save(f, true);
-        MultiLayerNetwork loaded = MultiLayerNetwork.load(f, true);
-        assertThat(loaded.output(x)).isEqualTo(n.output(x));
-        assertThat(loaded.params()).isEqualTo(n.params());
-        assertThat(loaded.getUpdater().getStateViewArray()).isEqualTo(n.getUpdater().getStateViewArray());
-
-        ComputationGraph g = SpatialNetworks.graph(new CpSpatialLayer(SPEC),
-                new SpatialNetworks.Options(new Adam(0.01), 0, 1, 3, DataType.DOUBLE));
-        INDArray xd = x.castTo(DataType.DOUBLE);
-        g.fit(new INDArray[] {xd}, new INDArray[] {randomLabels(50, 10, DataType.DOUBLE)});
-        File fg = dir.resolve("g.zip").toFile();
-        g.save(fg, true);
-        ComputationGraph loadedGraph = ComputationGraph.load(fg, true);
-        assertThat(loadedGraph.outputSingle(xd)).isEqualTo(g.outputSingle(xd));
     }
 
     /**
@@ -286,27 +187,27 @@ class CpSpatialLayerTest {
         for (int r = 0; r < k; r++) {
             for (int i = 0; i < 3; i++) {
                 double s = 0;
-                for (int j = 0; j < COURT; j++) {
-                    for (int m = 0; m < DEF; m++) {
+                for (int j = 0; j < COURT_CELLS; j++) {
+                    for (int m = 0; m < DEF_ENTRIES; m++) {
                         s += dF.getDouble(i, j, m) * b.getDouble(j, r) * c.getDouble(m, r);
                     }
                 }
                 maxErr = Math.max(maxErr, Math.abs(s - dA.getDouble(i, r)));
                 maxAbs = Math.max(maxAbs, Math.abs(s));
             }
-            for (int j = 0; j < COURT; j++) {
+            for (int j = 0; j < COURT_CELLS; j++) {
                 double s = 0;
                 for (int i = 0; i < 3; i++) {
-                    for (int m = 0; m < DEF; m++) {
+                    for (int m = 0; m < DEF_ENTRIES; m++) {
                         s += dF.getDouble(i, j, m) * a.getDouble(i, r) * c.getDouble(m, r);
                     }
                 }
                 maxErr = Math.max(maxErr, Math.abs(s - dB.getDouble(j, r)));
             }
-            for (int m = 0; m < DEF; m++) {
+            for (int m = 0; m < DEF_ENTRIES; m++) {
                 double s = 0;
                 for (int i = 0; i < 3; i++) {
-                    for (int j = 0; j < COURT; j++) {
+                    for (int j = 0; j < COURT_CELLS; j++) {
                         s += dF.getDouble(i, j, m) * a.getDouble(i, r) * b.getDouble(j, r);
                     }
                 }
@@ -318,11 +219,4 @@ class CpSpatialLayerTest {
         assertThat(cp.gradient().getGradientFor("0_b")).isEqualTo(full.gradient().getGradientFor("0_b"));
     }
 
-    @Test
-    void rejectsBadTaskIndexNamingTheRow() {
-        MultiLayerNetwork n = net(DataType.FLOAT, new Sgd(0.1), 0);
-        INDArray x = randomRows(5, 3, 1, DataType.FLOAT);
-        x.putScalar(2, 0, 3.5);
-        assertThatThrownBy(() -> n.output(x)).hasMessageContaining("input row 2").hasMessageContaining("[0, 3)");
-    }
 }

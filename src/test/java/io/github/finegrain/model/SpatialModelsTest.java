@@ -251,4 +251,25 @@ class SpatialModelsTest {
         }
         return m;
     }
+
+    @Test
+    void fineGrainAndHandOffKeepTheInputLayoutAndHandOffSetsTheLearningRate() {
+        InputLayout layout = SpatialLayerContract.OTHER_LAYOUT;
+        MultiLayerNetwork full = SpatialNetworks.network(new FullRankSpatialLayer.Builder().tasks(3).court(COURT)
+                .defenderBox(BOX).inputLayout(layout).build(), options(DataType.DOUBLE));
+        SpatialLayerContract.randomize(full.getLayer(0), 5);
+        MultiLayerNetwork finer = SpatialModels.fineGrain(full, GridSpec.court(8, 10), BOX);
+        assertThat(((SpatialLayerConf) finer.getLayerWiseConfigurations().getConf(0).getLayer()).inputLayout())
+                .isEqualTo(layout);
+        SpatialModels.Factorized h = SpatialModels.handOff(finer, 2, 11, 0.003);
+        SpatialLayerConf cpConf = (SpatialLayerConf) h.network().getLayerWiseConfigurations().getConf(0).getLayer();
+        assertThat(cpConf.inputLayout()).isEqualTo(layout);
+        assertThat(cpConf.kind()).isEqualTo(ModelKind.CP);
+        assertThat(h.network().getLearningRate(0)).isEqualTo(0.003);
+        INDArray x = SpatialLayerContract.randomRows(40, 3, 12, DataType.DOUBLE, layout);
+        assertThat(h.network().output(x).shape()).containsExactly(40, 1);
+        // the same seed gives the same CP-ALS start and so the same factors
+        assertThat(SpatialModels.handOff(finer, 2, 11, 0.003).network().params()).isEqualTo(h.network().params());
+        assertThatThrownBy(() -> SpatialModels.handOff(finer, 2, 11, 0)).hasMessageContaining("learning rate");
+    }
 }

@@ -1,5 +1,6 @@
 package io.github.finegrain.train;
 
+import io.github.finegrain.model.ModelKind;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -74,7 +75,7 @@ class MultiResolutionOptionsTest {
                 + "x 145 at full-rank 8x10 / 12x12 (at most 80)");
         // a ladder without a hand-off (random CP start) has no such bound
         MultiResolutionOptions cpOnly = MultiResolutionOptions.builder().rank(5000)
-                .ladder(List.of(new StageSpec(StageSpec.Kind.CP, GridSpec.court(4, 5), GridSpec.defenderBox(6, 6))))
+                .ladder(List.of(new StageSpec(ModelKind.CP, GridSpec.court(4, 5), GridSpec.defenderBox(6, 6))))
                 .build();
         cpOnly.checkRankFits(1);
     }

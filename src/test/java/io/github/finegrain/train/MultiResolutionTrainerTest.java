@@ -1,5 +1,6 @@
 package io.github.finegrain.train;
 
+import io.github.finegrain.model.ModelKind;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -38,10 +39,10 @@ class MultiResolutionTrainerTest {
         GridSpec d3 = GridSpec.defenderBox(3, 3);
         GridSpec d6 = GridSpec.defenderBox(6, 6);
         List<StageSpec> ladder = List.of(
-                new StageSpec(StageSpec.Kind.FULL_RANK, GridSpec.court(4, 5), d3),
-                new StageSpec(StageSpec.Kind.FULL_RANK, GridSpec.court(8, 10), d3),
-                new StageSpec(StageSpec.Kind.CP, GridSpec.court(8, 10), d3),
-                new StageSpec(StageSpec.Kind.CP, GridSpec.court(20, 25), d6));
+                new StageSpec(ModelKind.FULL_RANK, GridSpec.court(4, 5), d3),
+                new StageSpec(ModelKind.FULL_RANK, GridSpec.court(8, 10), d3),
+                new StageSpec(ModelKind.CP, GridSpec.court(8, 10), d3),
+                new StageSpec(ModelKind.CP, GridSpec.court(20, 25), d6));
         FineGrainRules.Parameters rules = new FineGrainRules.Parameters(0.005, 0, 0, 3, 0.001, 12, 2);
         return MultiResolutionOptions.builder().ladder(ladder).rank(4).criterion(FineGrainRules.Criterion.STEPS)
                 .rules(rules).window(4).batchSize(256).optimizer("adam").learningRate(0.02).cpLearningRate(0.002)
@@ -65,7 +66,7 @@ class MultiResolutionTrainerTest {
         StageRecord chosen = r.finalRecord();
         assertThat(chosen.bestValidationLoss()).isEqualTo(
                 r.stages().stream().mapToDouble(StageRecord::bestValidationLoss).min().orElseThrow());
-        assertThat(r.model().layerConf().kind()).isEqualTo(chosen.kind());
+        assertThat(r.model().layerConf().kind().label()).isEqualTo(chosen.kind());
         assertThat(r.model().spec().court().label()).isEqualTo(chosen.court());
         assertThat(ValidationLoss.of(r.model().network(), ExampleRows.scoring(val, r.model().tasks(),
                 DataType.DOUBLE), val.labels())).isCloseTo(chosen.bestValidationLoss(), within(1e-12));
@@ -167,8 +168,8 @@ class MultiResolutionTrainerTest {
     void finalModelIsTheBestStageWhenALaterSwapCostsMoreThanTheStageWinsBack() {
         GridSpec d3 = GridSpec.defenderBox(3, 3);
         MultiResolutionOptions o = options().toBuilder()
-                .ladder(List.of(new StageSpec(StageSpec.Kind.FULL_RANK, GridSpec.court(4, 5), d3),
-                        new StageSpec(StageSpec.Kind.FULL_RANK, GridSpec.court(8, 10), d3)))
+                .ladder(List.of(new StageSpec(ModelKind.FULL_RANK, GridSpec.court(4, 5), d3),
+                        new StageSpec(ModelKind.FULL_RANK, GridSpec.court(8, 10), d3)))
                 .rules(new FineGrainRules.Parameters(0.005, 0, 0, 3, 0.001, 3, 2)).build();
         MultiResolutionTrainer.Result r = new MultiResolutionTrainer(o, new CostlySwap()).fit(train, val);
         assertThat(r.stages()).hasSize(2);
@@ -184,8 +185,8 @@ class MultiResolutionTrainerTest {
     void finalModelChoiceSurvivesResume(@TempDir Path dir) throws Exception {
         GridSpec d3 = GridSpec.defenderBox(3, 3);
         MultiResolutionOptions o = options().toBuilder()
-                .ladder(List.of(new StageSpec(StageSpec.Kind.FULL_RANK, GridSpec.court(4, 5), d3),
-                        new StageSpec(StageSpec.Kind.FULL_RANK, GridSpec.court(8, 10), d3)))
+                .ladder(List.of(new StageSpec(ModelKind.FULL_RANK, GridSpec.court(4, 5), d3),
+                        new StageSpec(ModelKind.FULL_RANK, GridSpec.court(8, 10), d3)))
                 .rules(new FineGrainRules.Parameters(0.005, 0, 0, 3, 0.001, 3, 2)).build();
         MultiResolutionTrainer.Result full = new MultiResolutionTrainer(o, new CostlySwap()).fit(train, val);
         new MultiResolutionTrainer(o, new CostlySwap()).fit(train, val, dir, 0);
@@ -201,8 +202,8 @@ class MultiResolutionTrainerTest {
     void divergenceStopsTheStageAndKeepsTheLastGoodParameters() {
         GridSpec d3 = GridSpec.defenderBox(3, 3);
         MultiResolutionOptions o = options().toBuilder()
-                .ladder(List.of(new StageSpec(StageSpec.Kind.FULL_RANK, GridSpec.court(4, 5), d3),
-                        new StageSpec(StageSpec.Kind.FULL_RANK, GridSpec.court(8, 10), d3)))
+                .ladder(List.of(new StageSpec(ModelKind.FULL_RANK, GridSpec.court(4, 5), d3),
+                        new StageSpec(ModelKind.FULL_RANK, GridSpec.court(8, 10), d3)))
                 .optimizer("sgd").learningRate(1e4).build();
         MultiResolutionTrainer.Result r = new MultiResolutionTrainer(o, new DefaultStageTransition()).fit(train, val);
         assertThat(r.stages()).hasSize(2);
