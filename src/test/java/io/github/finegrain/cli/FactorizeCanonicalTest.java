@@ -22,6 +22,10 @@ class FactorizeCanonicalTest {
     private final StringWriter out = new StringWriter();
     private final StringWriter err = new StringWriter();
 
+    private int factorize(String... args) {
+        return CliRuns.run(out, err, "factorize", args);
+    }
+
     private Path golden(String file) throws IOException {
         Path p = dir.resolve(file);
         try (InputStream in = getClass().getResourceAsStream("/golden/cp-als/" + file)) {
@@ -33,7 +37,7 @@ class FactorizeCanonicalTest {
     @Test
     void factorsAreWrittenInCanonicalForm() throws IOException {
         Path o = dir.resolve("b");
-        assertThat(CliRuns.run(out, err, "factorize", "--tensor", golden("case_b_tensor.npy").toString(), "--rank",
+        assertThat(factorize("--tensor", golden("case_b_tensor.npy").toString(), "--rank",
                 "5", "--init", "random", "--seed", "3", "--max-iter", "300", "--out", o.toString())).isZero();
         double[] w = Npy.read(o.resolve("weights.npy")).data();
         for (int r = 1; r < w.length; r++) {
@@ -62,7 +66,8 @@ class FactorizeCanonicalTest {
     @Test
     void restartsKeepTheBestRunAndRecordEveryRun() throws IOException {
         Path o = dir.resolve("r");
-        assertThat(CliRuns.run(out, err, "factorize", "--tensor", golden("case_b_tensor.npy").toString(), "--rank",
+        Path tensor = golden("case_b_tensor.npy");
+        assertThat(factorize("--tensor", tensor.toString(), "--rank",
                 "5", "--init", "random", "--max-iter", "30", "--restarts", "2", "--out", o.toString())).isZero();
         JsonNode json = new ObjectMapper().readTree(o.resolve("fit.json").toFile());
         assertThat(json.get("restarts").asInt()).isEqualTo(2);
@@ -75,7 +80,7 @@ class FactorizeCanonicalTest {
         assertThat(json.get("runs").get(best).get("relativeError").asDouble()).isEqualTo(min);
         assertThat(json.get("relativeError").asDouble()).isEqualTo(min);
         assertThat(out.toString()).contains("best of 3 runs: run " + best);
-        assertThat(CliRuns.run(out, err, "factorize", "--tensor", golden("case_b_tensor.npy").toString(), "--rank",
+        assertThat(factorize("--tensor", tensor.toString(), "--rank",
                 "5", "--restarts", "-1", "--out", o.toString())).isEqualTo(2);
     }
 
@@ -95,7 +100,7 @@ class FactorizeCanonicalTest {
         Path t = dir.resolve("border.npy");
         Npy.writeDoubles(t, new NpyArray(new int[] {n, n, n}, v));
         Path o = dir.resolve("d");
-        assertThat(CliRuns.run(out, err, "factorize", "--tensor", t.toString(), "--rank", "2", "--max-iter", "2000",
+        assertThat(factorize("--tensor", t.toString(), "--rank", "2", "--max-iter", "2000",
                 "--tol", "1e-12", "--out", o.toString())).isZero();
         assertThat(err.toString()).contains("warning: the fit is degenerate: components 0 and 1 have congruence "
                 + "product").contains("--restarts");
