@@ -49,9 +49,9 @@ import java.util.Set;
  *       ({@value #SKIP_NO_TRACKING}, skipped). Otherwise its release is the nearest unused ball flight of the shooter
  *       in the window (<i>release from flight</i>), else the nearest unused end of a stretch of the shooter in the
  *       window (<i>release from clock</i>), else the shooter never held the ball there
- *       ({@value #SKIP_NEVER_HANDLED}, skipped). A shot whose <i>best match</i> (the shooter's nearest flight in
- *       the period, else the nearest end of one of his stretches) is more than {@value #CLOCK_WINDOW_S} s from its
- *       stated clock is reported with the offset (the note {@value #NOTE_FAR_FROM_CLOCK}, and per game in
+ *       ({@value #SKIP_NEVER_HANDLED}, skipped). A shot with tracking around its clock whose <i>best match</i> (the
+ *       shooter's nearest flight in the period, else the nearest end of one of his stretches) is more than
+ *       {@value #CLOCK_WINDOW_S} s from its stated clock is reported with the offset (the note {@value #NOTE_FAR_FROM_CLOCK}, and per game in
  *       {@link #farFromClock()}); it is still labelled by the rules above, or skipped.</li>
  *   <li><b>Attack direction</b> (per team and period; the teams attack opposite baskets): each matched shot votes for
  *       its team attacking the basket its flight went to, or, for a release from clock, the basket nearer the
@@ -367,11 +367,11 @@ final class GameImporter implements SportvuReader.Listener {
             if (!names.containsKey(a.shooterId())) {
                 tally.add(NOTE_SHOOTER_NOT_IN_ROSTER, source + ": play-by-play " + a.where());
             }
-            reportFar(a);
             if (!covered(a.clockSeconds())) {
                 tally.add(SKIP_NO_TRACKING, source + ": play-by-play " + a.where());
                 continue;
             }
+            reportFar(a);
             Release r = nearest(flights, a, used);
             boolean flight = r != null;
             if (r == null) {
