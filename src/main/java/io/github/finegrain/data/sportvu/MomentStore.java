@@ -7,8 +7,9 @@ import java.util.Arrays;
  * wall-clock timestamp (a primitive open-addressing map from timestamp to the first version read, the other versions
  * with that timestamp chained behind it).
  *
- * <p>Memory: about 300 bytes per distinct moment (the 10 player ids, 23 coordinates and clocks, the event and the
- * map slot): about 21 MB for a 48-minute game at 25 Hz (70,000 moments), whatever the number of copies in the file.
+ * <p>Memory: about 280 bytes per distinct moment (the 10 player ids, 23 coordinates and clocks, the event and the
+ * map slot), up to twice that while the arrays grow by doubling: 20-40 MB for a 48-minute game at 25 Hz (70,000
+ * moments), whatever the number of copies in the file.
  * Not thread-safe.
  */
 final class MomentStore {

@@ -15,7 +15,7 @@ import java.util.Map;
 /**
  * Streaming reader of one SportVU game log (the JSON inside each public {@code .7z}), with jackson-core's
  * {@link JsonParser}; nothing is extracted to disk. The log is parsed in one pass, its distinct moments are kept
- * (about 300 bytes each, {@link MomentStore}: about 21 MB for a 48-minute game, whatever the number of copies; at
+ * (about 280 bytes each, {@link MomentStore}: 20-40 MB for a 48-minute game, whatever the number of copies; at
  * most {@value #MAX_MOMENTS}) and handed to the listener <b>in chronological order</b> once the file is read, so that
  * the result does not depend on the order of the events in the file (real logs are not guaranteed sorted).
  *
