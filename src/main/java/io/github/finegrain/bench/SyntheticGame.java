@@ -1,5 +1,6 @@
 package io.github.finegrain.bench;
 
+import io.github.finegrain.data.sportvu.HandlerRule;
 import io.github.finegrain.data.sportvu.Moment;
 import io.github.finegrain.data.sportvu.PlayByPlay;
 import io.github.finegrain.data.sportvu.Roster;
@@ -114,6 +115,8 @@ public final class SyntheticGame {
         public double[] entities;
         /** Number of entities written (11 unless a test removes some). */
         public int count = Moment.ENTITIES;
+        /** Ground truth of the simulation (not written): the ball is in a shot's flight (released, not yet at the rim). */
+        public boolean shotInFlight;
     }
 
     /**
@@ -496,16 +499,24 @@ public final class SyntheticGame {
                 px[j] = m.entities[(j + 1) * 5 + 2];
                 py[j] = m.entities[(j + 1) * 5 + 3];
             }
-            handler[i] = FrameGeometry.ballHandler(m.entities[2], m.entities[3], m.entities[4], px, py,
+            double speed = Double.NaN;
+            if (i > 0) {
+                SynthMoment q = moments.get(i - 1);
+                speed = HandlerRule.speed(q.timestampMs, q.entities[2], q.entities[3], q.entities[4], m.timestampMs,
+                        m.entities[2], m.entities[3], m.entities[4]);
+            }
+            handler[i] = HandlerRule.ballHandler(m.entities[2], m.entities[3], m.entities[4], speed, px, py,
                     Moment.PLAYERS);
         }
-        // true releases: from the generator's release moment, the shooter's last contiguous ball-handler moment
+        // true releases: the generator's own release moment (the last one before the ball leaves the hand), or,
+        // where the rule gives that moment to a nearer player, the shooter's last ball-handler moment before it
         List<long[]> releases = new ArrayList<>(); // {release ts, shooter id}
         for (long[] s : shots) {
             int i = (int) s[0];
             int shooter = (int) s[1];
-            while (i + 1 < moments.size() && handlerId(i + 1, handler) == shooter) {
-                i++;
+            int period = moments.get(i).period;
+            while (i > 0 && moments.get(i - 1).period == period && handlerId(i, handler) != shooter) {
+                i--;
             }
             if (handlerId(i, handler) != shooter) {
                 throw new IllegalStateException("synthetic shot at moment " + s[0] + " has no release");
@@ -653,6 +664,8 @@ public final class SyntheticGame {
                     m.gameClock = Math.round(clock * 100) / 100.0;
                     m.shotClock = Math.max(0, Math.round((24 - (t - possessionStart)) * 100) / 100.0);
                     m.entities = snapshot();
+                    // the moment of the shot decision is still in the shooter's hand (his release)
+                    m.shotInFlight = ph == Phase.SHOT && g.shots.get(g.shots.size() - 1)[0] != g.moments.size();
                     g.moments.add(m);
                 }
                 double endClock = startClock - (periodMoments - 1) * DT;

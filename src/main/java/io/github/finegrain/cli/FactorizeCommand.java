@@ -30,11 +30,16 @@ import picocli.CommandLine.Spec;
  * {@code factorize}: CP-ALS of a 3-way tensor stored as {@code .npy} ({@link CpAls}). Writes into {@code --out}:
  * <ul>
  *   <li>{@code factor_0.npy} {@code [I, R]}, {@code factor_1.npy} {@code [J, R]}, {@code factor_2.npy}
- *       {@code [K, R]}: float64, C order, row = index along the mode, column = component, unit-norm columns;</li>
+ *       {@code [K, R]}: float64, C order, row = index along the mode, column = component, unit-norm columns, in
+ *       the canonical form of {@link CpResult#canonical()} (components by weight, descending; the largest-|value|
+ *       entry of each mode-1 and mode-2 column positive, the signs moved into mode 0);</li>
  *   <li>{@code weights.npy} {@code [R]}: component weights, so {@code X_hat[i,j,k] = sum_r w[r] F0[i,r] F1[j,r] F2[k,r]};</li>
- *   <li>{@code fit.json}: format version, input file and shape, settings (rank, init, seed, maxIterations, tol) and
- *       results (relativeError, fit, iterations, converged, seconds, errorTrace).</li>
+ *   <li>{@code fit.json}: format version ({@value #FORMAT_VERSION}), input file and shape, settings (rank, init,
+ *       seed, maxIterations, tol, restarts) and results of the run kept (relativeError, fit, iterations, converged,
+ *       seconds, errorTrace), every run ({@code runs}: start and relative error; {@code bestRun}), the SVD start's fit
+ *       and the degeneracy {@code warnings} ({@link CpAls#degeneracy}), also printed on standard error.</li>
  * </ul>
+ * {@code --restarts N} adds N runs from seeded random starts ({@link CpAls#fitWithRestarts}) and keeps the best fit.
  * Exit codes: 0 ok; 2 usage error (bad flag values, a rank that does not fit the tensor); 3 bad input file (not
  * {@code .npy}, not 3-way, non-finite or all-zero values), when run under {@link FinegrainCli}'s exception handler.
  */
@@ -43,7 +48,7 @@ import picocli.CommandLine.Spec;
 public final class FactorizeCommand implements Callable<Integer> {
 
     /** Version of the {@code fit.json} layout. */
-    public static final int FORMAT_VERSION = 1;
+    public static final int FORMAT_VERSION = 2;
 
     @Spec
     CommandSpec spec;
@@ -77,12 +82,20 @@ public final class FactorizeCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "output folder (created if missing)")
     Path out;
 
+    @Option(names = "--restarts", defaultValue = "0", paramLabel = "N",
+            description = "extra runs from random starts (seeds S+1..S+N); the best fit is kept (default: "
+                    + "${DEFAULT-VALUE})")
+    int restarts;
+
     @Override
     public Integer call() throws IOException {
         CommandLine cl = spec.commandLine();
         CpAlsOptions options;
         try {
             options = new CpAlsOptions(rank, init, seed, maxIterations, tol);
+            if (restarts < 0 || restarts > 1000) {
+                throw new IllegalArgumentException("--restarts must be in 0..1000, found " + restarts);
+            }
         } catch (IllegalArgumentException e) {
             throw new ParameterException(cl, e.getMessage(), e);
         }
@@ -96,7 +109,8 @@ public final class FactorizeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(cl, "--rank: " + e.getMessage() + " (" + tensor + ")", e);
         }
-        CpResult result = CpAls.fit(x, options);
+        CpAls.Runs runs = CpAls.fitWithRestarts(x, options, restarts);
+        CpResult result = runs.best();
 
         Files.createDirectories(out);
         for (int m = 0; m < 3; m++) {
@@ -105,6 +119,13 @@ public final class FactorizeCommand implements Callable<Integer> {
                     Arrays.copyOf(f.data, f.getNumElements())));
         }
         Npy.writeDoubles(out.resolve("weights.npy"), new NpyArray(new int[] {rank}, result.weights()));
+        java.util.List<Map<String, Object>> runList = new java.util.ArrayList<>();
+        for (int k = 0; k < runs.starts().size(); k++) {
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("start", runs.starts().get(k));
+            r.put("relativeError", runs.relativeErrors()[k]);
+            runList.add(r);
+        }
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("formatVersion", FORMAT_VERSION);
         json.put("tensor", tensor.toString());
@@ -114,12 +135,18 @@ public final class FactorizeCommand implements Callable<Integer> {
         json.put("seed", seed);
         json.put("maxIterations", maxIterations);
         json.put("tol", tol);
+        json.put("restarts", restarts);
+        json.put("canonical", true);
         json.put("relativeError", result.relativeError());
         json.put("fit", result.fit());
         json.put("iterations", result.iterations());
         json.put("converged", result.converged());
         json.put("seconds", result.seconds());
         json.put("errorTrace", result.errorTrace());
+        json.put("runs", runList);
+        json.put("bestRun", runs.bestRun());
+        json.put("svdStartFit", runs.svdStartFit());
+        json.put("warnings", runs.warnings());
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.resolve("fit.json").toFile(), json);
 
         cl.getOut().printf(Locale.ROOT, "factorize: %s tensor, rank %d, %s start: relative error %.6e (fit %.6f) "
@@ -127,6 +154,16 @@ public final class FactorizeCommand implements Callable<Integer> {
                 init.name().toLowerCase(Locale.ROOT), result.relativeError(), result.fit(), result.iterations(),
                 result.converged() ? "converged" : "sweep limit", result.seconds(), out);
         cl.getOut().flush();
+        if (restarts > 0) {
+            cl.getOut().printf(Locale.ROOT, "  best of %d runs: run %d (%s)%n", runs.starts().size(), runs.bestRun(),
+                    runs.starts().get(runs.bestRun()));
+            cl.getOut().flush();
+        }
+        for (String w : runs.warnings()) {
+            cl.getErr().println("warning: the fit is degenerate: " + w
+                    + (restarts == 0 ? " (try --restarts N or a lower --rank)" : " (try a lower --rank)"));
+        }
+        cl.getErr().flush();
         return 0;
     }
 

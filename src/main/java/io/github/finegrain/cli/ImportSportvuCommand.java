@@ -118,6 +118,11 @@ public final class ImportSportvuCommand implements Callable<Integer> {
         List<Map<String, Object>> games = (List<Map<String, Object>>) report.get("games");
         o.printf(Locale.ROOT, "import-sportvu: %d game file(s) -> %s%n",
                 ((Map<String, Object>) report.get("totals")).get("gameFiles"), r.output());
+        List<String> stale = (List<String>) report.getOrDefault("staleFilesRemoved", List.of());
+        if (!stale.isEmpty()) {
+            o.println("  removed " + stale.size() + " stale partial file(s) of an interrupted import: "
+                    + String.join(", ", stale));
+        }
         o.printf(Locale.ROOT, "  %-10s %-10s %-9s %8s %7s %5s %11s %8s %9s %-5s%n", "game", "date", "teams", "moments",
                 "dups", "FGA", "labelled", "examples", "positives", "split");
         for (Map<String, Object> g : games) {

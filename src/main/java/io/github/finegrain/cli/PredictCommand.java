@@ -22,9 +22,14 @@ import picocli.CommandLine.Spec;
 /**
  * {@code finegrain predict}: probabilities for rows of raw coordinates. Input CSV with a header and 12 or 13
  * columns: {@code player,ballHandlerX,ballHandlerY,d1x,d1y,…,d5x,d5y} (feet; the court frame with the basket at
- * (5.25, 25) and the box frame of {@link InputRow}; empty or NaN for an absent defender). The player is mapped
- * through the model's task map; a player without a task is scored on the league task. Output CSV: the input
- * columns plus {@code task} and {@code probability}.
+ * (5.25, 25) and the box frame of {@link InputRow}; both cells of a defender empty or NaN for an absent defender).
+ * The player is mapped through the model's task map; a player without a task is scored on the league task. Output
+ * CSV: the input columns plus {@code task} and {@code probability}, for the rows scored.
+ *
+ * <p>Rows: a ball handler outside the 40 × 50 ft zone the model covers is skipped and counted (the message on
+ * standard error gives the count and the first {@value #MAX_LINES_LISTED} line numbers), or an error with
+ * {@code --strict}. Errors (exit 3, naming the line and column): a malformed row, a non-finite ball-handler position,
+ * an infinite defender coordinate, a defender with one coordinate and not the other (half NaN or half empty).
  */
 @Command(name = "predict", mixinStandardHelpOptions = true,
         description = "Probabilities for rows of raw coordinates in feet (CSV in, CSV out).")
@@ -44,6 +49,13 @@ public final class PredictCommand implements Callable<Integer> {
 
     @Option(names = "--output", paramLabel = "CSV", description = "Where to write the result (default: stdout).")
     Path output;
+
+    @Option(names = "--strict", description = "Fail on a row whose ball handler is outside the zone the model covers "
+            + "(default: skip such rows and count them).")
+    boolean strict;
+
+    /** Line numbers of skipped rows listed in the message. */
+    static final int MAX_LINES_LISTED = 5;
 
     @Override
     public Integer call() throws Exception {
@@ -67,6 +79,7 @@ public final class PredictCommand implements Callable<Integer> {
         List<double[]> rows = new ArrayList<>();
         java.util.Set<String> unknown = new java.util.TreeSet<>();
         List<String> raw = new ArrayList<>();
+        List<Integer> outside = new ArrayList<>();
         for (int i = 1; i < lines.size(); i++) {
             String line = lines.get(i);
             if (line.isBlank()) {
@@ -90,17 +103,41 @@ public final class PredictCommand implements Callable<Integer> {
                     throw new DataFormatException(input + " line " + (i + 1) + ": the ball handler's position must be "
                             + "a finite number of feet");
                 }
+                if (k > 2 && Double.isInfinite(r[k])) {
+                    throw new DataFormatException(input + " line " + (i + 1) + ", column " + (k + 1) + ": defender "
+                            + ((k - 1) / 2) + " has an infinite coordinate '" + v + "' (expected a finite number of "
+                            + "feet, or both cells empty/NaN for an absent defender)");
+                }
+            }
+            for (int d = 0; d < 5; d++) {
+                int kx = 3 + 2 * d;
+                if (Double.isNaN(r[kx]) != Double.isNaN(r[kx + 1])) {
+                    throw new DataFormatException(input + " line " + (i + 1) + ", columns " + (kx + 1) + "-" + (kx + 2)
+                            + ": defender " + (d + 1) + " has " + (Double.isNaN(r[kx]) ? "y but no x" : "x but no y")
+                            + " (an absent defender has both cells empty or NaN)");
+                }
             }
             if (!(r[1] >= 0 && r[1] < GridSpec.COURT_EXTENT_X && r[2] >= 0 && r[2] < GridSpec.COURT_EXTENT_Y)) {
-                throw new DataFormatException(input + " line " + (i + 1) + ": the ball handler at (" + r[1] + ", "
-                        + r[2] + ") ft is outside the 40 x 50 ft offensive zone the model covers (x in [0, 40) "
-                        + "from the baseline, y in [0, 50))");
+                if (strict) {
+                    throw new DataFormatException(input + " line " + (i + 1) + ": the ball handler at (" + r[1] + ", "
+                            + r[2] + ") ft is outside the 40 x 50 ft offensive zone the model covers (x in [0, 40) "
+                            + "from the baseline, y in [0, 50))");
+                }
+                outside.add(i + 1);
+                continue;
             }
             if (m.tasks().indexOf(p[0].trim()) < 0) {
                 unknown.add(p[0].trim());
             }
             rows.add(r);
             raw.add(line);
+        }
+        if (!outside.isEmpty()) {
+            spec.commandLine().getErr().println("note: skipped " + outside.size() + " row(s) whose ball handler is "
+                    + "outside the 40 x 50 ft offensive zone the model covers (x in [0, 40) from the baseline, y in "
+                    + "[0, 50)): " + input + " line(s) " + String.join(", ", outside.stream().limit(MAX_LINES_LISTED)
+                            .map(String::valueOf).toList()) + (outside.size() > MAX_LINES_LISTED ? ", ..." : "")
+                    + " (--strict makes this an error)");
         }
         if (!unknown.isEmpty()) {
             spec.commandLine().getErr().println("note: " + unknown.size() + " player(s) have no task in this model "

@@ -26,7 +26,11 @@ import picocli.CommandLine.Spec;
 /**
  * {@code finegrain tune}: an Arbiter random or grid search over CP rank and Δ (optionally the learning rates), each
  * candidate a full MMT-SE run on the training games scored by its validation log loss. Writes
- * {@code results.csv} (rewritten after every candidate) and {@code summary.md} to {@code tuning/<name>/}.
+ * {@code results.csv} (rewritten after every candidate) and {@code summary.md} to {@code --out DIR} (default: a new
+ * folder {@code tune-<name>-<UTC time>} in the current folder). A run never overwrites another silently: a non-empty
+ * {@code DIR} is refused (exit 2) before anything is trained unless {@code --overwrite} is given. Before training,
+ * every rank of the space must fit the CP hand-off tensor ({@link Tuner#checkRanks}; exit 3 naming the rank). Exit 1
+ * with the reasons when no candidate was scored.
  */
 @Command(name = "tune", mixinStandardHelpOptions = true, defaultValueProvider = TrainingDefaults.class,
         description = "Search CP rank and the fine-graining threshold (Arbiter random or grid search): every candidate "
@@ -56,8 +60,13 @@ public final class TuneCommand implements Callable<Integer> {
     double candidateMinutes;
 
     @Option(names = "--out", paramLabel = "DIR",
-            description = "Output directory (default: tuning/<name of the search>).")
+            description = "Output folder for results.csv and summary.md; must be new or empty unless --overwrite "
+                    + "(default: a new folder tune-<name of the search>-<UTC time>).")
     Path out;
+
+    @Option(names = "--overwrite", description = "Allow a non-empty --out folder (its results.csv and summary.md are "
+            + "replaced).")
+    boolean overwrite;
 
     @Option(names = "--max-steps-per-stage", defaultValue = "300",
             description = "A stage ends after this many minibatches whatever its rule (default: ${DEFAULT-VALUE}, "
@@ -89,7 +98,9 @@ public final class TuneCommand implements Callable<Integer> {
         SearchSpace s = SearchSpace.read(space);
         Tuner.Settings settings = new Tuner.Settings(maxCandidates != null ? maxCandidates : s.candidates(),
                 maxMinutes, candidateMinutes, 10);
-        Path dir = out != null ? out : Path.of("tuning", s.name());
+        Path dir = out != null ? out : Path.of("tune-" + s.name() + "-" + java.time.format.DateTimeFormatter
+                .ofPattern("yyyyMMdd-HHmmss").withZone(java.time.ZoneOffset.UTC).format(java.time.Instant.now()));
+        checkOutput(dir);
 
         ExampleSet train = examples(Split.TRAIN);
         if (maxTrainExamples != null && maxTrainExamples < train.size()) {
@@ -102,6 +113,12 @@ public final class TuneCommand implements Callable<Integer> {
                 s.search().fileName(), s.describe(), space, settings.maxCandidates(), maxMinutes, candidateMinutes);
         o.println("Data: " + dataLine);
         o.flush();
+        try {
+            Tuner.checkRanks(s, base, io.github.finegrain.data.TaskIndex.fromTraining(train, base.minTaskExamples())
+                    .size());
+        } catch (IllegalArgumentException e) {
+            throw new io.github.finegrain.data.DataFormatException(space + ": parameters.rank: " + e.getMessage());
+        }
         Files.createDirectories(dir);
 
         List<TrialResult> done = new ArrayList<>();
@@ -146,7 +163,40 @@ public final class TuneCommand implements Callable<Integer> {
         o.print(summary);
         o.println();
         o.println("Wrote " + dir.resolve(TuningReport.RESULTS) + " and " + dir.resolve(TuningReport.SUMMARY));
+        if (result.best().isEmpty()) {
+            List<String> reasons = new ArrayList<>();
+            if (result.trials().isEmpty()) {
+                reasons.add(result.timeBudgetSpent() ? "the search's time budget (--max-minutes " + maxMinutes
+                        + ") ran out before any candidate finished" : "no candidate was trained");
+            }
+            for (TrialResult t : result.trials()) {
+                reasons.add("candidate " + t.candidate() + ": " + t.status()
+                        + (t.message().isEmpty() ? "" : " (" + t.message().lines().findFirst().orElse("") + ")"));
+            }
+            reasons.addAll(result.generationFailures());
+            spec.commandLine().getErr().println("error: no candidate was scored: "
+                    + String.join("; ", reasons.stream().limit(5).toList()) + (reasons.size() > 5 ? "; ..." : ""));
+            return picocli.CommandLine.ExitCode.SOFTWARE;
+        }
         return 0;
+    }
+
+    /** Refuses an output folder that is a file, or not empty without --overwrite (before any work). */
+    private void checkOutput(Path dir) throws IOException {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--out " + dir
+                    + " is a file; expected a folder for results.csv and summary.md");
+        }
+        if (Files.isDirectory(dir) && !overwrite) {
+            try (java.util.stream.Stream<Path> entries = Files.list(dir)) {
+                List<String> names = entries.map(p -> p.getFileName().toString()).sorted().limit(5).toList();
+                if (!names.isEmpty()) {
+                    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--out " + dir
+                            + " is not empty (" + String.join(", ", names) + "): a tuning run never overwrites "
+                            + "another; choose a new folder, or add --overwrite");
+                }
+            }
+        }
     }
 
     private ExampleSet examples(Split split) throws IOException {

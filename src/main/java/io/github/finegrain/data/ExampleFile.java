@@ -494,7 +494,7 @@ public final class ExampleFile {
             this.out = out.toAbsolutePath();
             Path dir = this.out.getParent();
             Files.createDirectories(dir);
-            this.rowsFile = Files.createTempFile(dir, this.out.getFileName().toString() + ".", ".rows.partial");
+            this.rowsFile = PartialFiles.create(dir, this.out.getFileName().toString() + ".", ".rows.partial");
             this.rows = FileChannel.open(rowsFile, StandardOpenOption.READ, StandardOpenOption.WRITE);
         }
 
@@ -586,7 +586,7 @@ public final class ExampleFile {
             fixed.put(MAGIC).putInt(FORMAT_VERSION).putInt(header).putInt(ROW_BYTES).putInt(ExampleSet.FEATURES)
                     .putInt(games.size()).putInt(tasks.size()).putLong(count);
             fixed.flip();
-            Path tmp = Files.createTempFile(out.getParent(), out.getFileName().toString() + ".", ".partial");
+            Path tmp = PartialFiles.create(out.getParent(), out.getFileName().toString() + ".", ".partial");
             boolean moved = false;
             try {
                 try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {

@@ -43,8 +43,12 @@ import org.slf4j.LoggerFactory;
  * {@code <X, X_hat> = sum_r lambda[r] sum_k C[k, r] M_C[k, r]} from the last MTTKRP, giving
  * {@code e = sqrt(| ||X||^2 + ||X_hat||^2 - 2 <X, X_hat> |) / ||X||}. From the second sweep on the run stops when
  * {@code |e_prev - e| < tol} (TensorLy's {@code cvg_criterion='abs_rec_error'}), otherwise after
- * {@code maxIterations} sweeps. This shortcut cannot resolve errors much below 1e-8, so the reported
- * {@link CpResult#relativeError()} is recomputed directly from the residual at the end.
+ * {@code maxIterations} sweeps. This shortcut cannot resolve errors much below 1e-8 (the cancellation leaves
+ * {@code e} jumping between about 1e-8 and 1e-7 on a perfect fit, so with a small {@code tol} a perfect fit never
+ * "converged"): once {@code e} falls below {@value #EXPANSION_FLOOR}, the stop test uses the error computed directly
+ * from the residual instead (one more {@code O(IJKR)} pass per sweep, in that regime only), which keeps decreasing
+ * smoothly to rounding level. The trace keeps the expansion (as TensorLy's); the reported
+ * {@link CpResult#relativeError()} is always the direct one.
  *
  * <p>Starts ({@link CpAlsOptions.Init}): SVD — factor of mode n = the R leading left singular vectors of the mode-n
  * unfolding, with seeded uniform [0, 1) columns appended when R exceeds the mode's length (TensorLy's
@@ -71,6 +75,8 @@ public final class CpAls {
     private static final double EPS = Math.ulp(1.0);
     /** Tensors with at least this many entries use the ND4J (BLAS) products; see the class comment. */
     public static final long BLAS_MIN_ENTRIES = 1L << 24;
+    /** Below this relative error the stop test uses the directly computed error (see the class comment). */
+    public static final double EXPANSION_FLOOR = 1e-6;
 
     private CpAls() {
     }
@@ -185,6 +191,7 @@ public final class CpAls {
         CommonOps_DDRM.multTransA(c, c, gc);
 
         double[] trace = new double[options.maxIterations()];
+        double prevStop = Double.NaN;
         int sweeps = 0;
         boolean converged = false;
         for (int it = 0; it < options.maxIterations(); it++) {
@@ -258,16 +265,141 @@ public final class CpAls {
             if (LOG.isDebugEnabled()) {
                 LOG.debug("CP-ALS rank {} sweep {}: relative error {}", rank, sweeps, err);
             }
-            if (it >= 1 && Math.abs(trace[it - 1] - err) < options.tol()) {
+            double stop = err < EXPANSION_FLOOR ? Math.sqrt(residualSquared(tensor, lambda, a, b, c)) / normX : err;
+            if (it >= 1 && (Math.abs(prevStop - stop) < options.tol() || (err < EXPANSION_FLOOR && stop < options.tol()))) {
                 converged = true;
                 break;
             }
+            prevStop = stop;
         }
         double relErr = Math.sqrt(residualSquared(tensor, lambda, a, b, c)) / normX;
         double seconds = (System.nanoTime() - t0) / 1e9;
         LOG.debug("CP-ALS rank {} on {}: relative error {} after {} sweeps ({}) in {} s", rank,
                 tensor.shapeString(), relErr, sweeps, converged ? "converged" : "sweep limit", seconds);
         return new CpResult(lambda, a, b, c, relErr, sweeps, converged, seconds, Arrays.copyOf(trace, sweeps));
+    }
+
+    /** Congruence product below which two components are a two-factor degeneracy. */
+    public static final double DEGENERATE_CONGRUENCE = -0.85;
+    /** Fit gap to the SVD start's run above which a run is degenerate (stuck in a swamp or a poor local optimum). */
+    public static final double DEGENERATE_FIT_GAP = 0.05;
+
+    /**
+     * Why a fitted model looks degenerate; empty if it does not. Two tests:
+     * <ul>
+     *   <li><b>Two-factor degeneracy</b> (Kolda and Bader 2009, Sec. 3.2; Harshman's "diverging components"): two
+     *       components r, s with congruence product {@code (A_r·A_s)(B_r·B_s)(C_r·C_s)} (unit-norm columns) below
+     *       {@value #DEGENERATE_CONGRUENCE}: they nearly cancel, their weights grow without bound and neither means
+     *       anything on its own.</li>
+     *   <li><b>Poor fit</b>: a fit more than {@value #DEGENERATE_FIT_GAP} below {@code svdStartFit}, the fit of the
+     *       SVD start's run (skipped when NaN).</li>
+     * </ul>
+     *
+     * @param result      the fitted model; not modified
+     * @param svdStartFit fit of the SVD start's run on the same tensor and rank, or NaN
+     * @return one sentence per finding, naming the components and values
+     */
+    public static java.util.List<String> degeneracy(CpResult result, double svdStartFit) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        DMatrixRMaj[] f = result.factors();
+        int rank = result.rank();
+        double worst = 0;
+        int wr = -1;
+        int ws = -1;
+        for (int r = 0; r < rank; r++) {
+            for (int q = r + 1; q < rank; q++) {
+                double prod = 1;
+                for (DMatrixRMaj m : f) {
+                    double d = 0;
+                    for (int i = 0; i < m.numRows; i++) {
+                        d += m.unsafe_get(i, r) * m.unsafe_get(i, q);
+                    }
+                    prod *= d;
+                }
+                if (prod < worst) {
+                    worst = prod;
+                    wr = r;
+                    ws = q;
+                }
+            }
+        }
+        if (worst < DEGENERATE_CONGRUENCE) {
+            out.add(String.format(java.util.Locale.ROOT, "components %d and %d have congruence product %.3f (below "
+                    + "%.2f: a two-factor degeneracy, they nearly cancel; weights %.4g and %.4g)", wr, ws, worst,
+                    DEGENERATE_CONGRUENCE, result.weights()[wr], result.weights()[ws]));
+        }
+        if (Double.isFinite(svdStartFit) && result.fit() < svdStartFit - DEGENERATE_FIT_GAP) {
+            out.add(String.format(java.util.Locale.ROOT, "fit %.4f is more than %.2f below the SVD start's %.4f",
+                    result.fit(), DEGENERATE_FIT_GAP, svdStartFit));
+        }
+        return out;
+    }
+
+    /**
+     * The runs of {@link #fitWithRestarts}.
+     *
+     * @param best           the run with the lowest relative error, in canonical form ({@link CpResult#canonical()})
+     * @param bestRun        its index in {@code starts}
+     * @param starts         each run's start, e.g. {@code "svd"}, {@code "random seed 3"}
+     * @param relativeErrors each run's relative error
+     * @param svdStartFit    fit of the SVD start's run (one of the runs, or an extra reference run)
+     * @param warnings       {@link #degeneracy} of the best run
+     */
+    public record Runs(CpResult best, int bestRun, java.util.List<String> starts, double[] relativeErrors,
+            double svdStartFit, java.util.List<String> warnings) {
+        /** Copies. */
+        public Runs {
+            starts = java.util.List.copyOf(starts);
+            relativeErrors = relativeErrors.clone();
+            warnings = java.util.List.copyOf(warnings);
+        }
+
+        /** A copy of the relative errors. */
+        @Override
+        public double[] relativeErrors() {
+            return relativeErrors.clone();
+        }
+    }
+
+    /**
+     * Fits from {@code options}' start, then from {@code restarts} random starts (seeds {@code options.seed() + 1}
+     * …{@code + restarts}), and keeps the run with the lowest relative error (the first on ties), in canonical form,
+     * with its {@link #degeneracy} warnings. When no run used the SVD start, one more run from it gives the reference
+     * fit of the degeneracy test.
+     *
+     * @param restarts extra random starts, ≥ 0
+     * @throws IllegalArgumentException as {@link #fit(Tensor3, CpAlsOptions)}, or if {@code restarts < 0}
+     */
+    public static Runs fitWithRestarts(Tensor3 tensor, CpAlsOptions options, int restarts) {
+        if (restarts < 0) {
+            throw new IllegalArgumentException("restarts must be >= 0, found " + restarts);
+        }
+        java.util.List<String> starts = new java.util.ArrayList<>();
+        double[] errors = new double[restarts + 1];
+        CpResult best = null;
+        int bestRun = -1;
+        double svdFit = Double.NaN;
+        for (int k = 0; k <= restarts; k++) {
+            CpAlsOptions o = k == 0 ? options : new CpAlsOptions(options.rank(), CpAlsOptions.Init.RANDOM,
+                    options.seed() + k, options.maxIterations(), options.tol());
+            CpResult r = fit(tensor, o);
+            starts.add(o.init() == CpAlsOptions.Init.SVD ? "svd" : "random seed " + o.seed());
+            errors[k] = r.relativeError();
+            if (o.init() == CpAlsOptions.Init.SVD) {
+                svdFit = r.fit();
+            }
+            if (best == null || r.relativeError() < best.relativeError()) {
+                best = r;
+                bestRun = k;
+            }
+            LOG.debug("CP-ALS run {} ({}): relative error {}", k, starts.get(k), r.relativeError());
+        }
+        if (Double.isNaN(svdFit)) {
+            svdFit = fit(tensor, new CpAlsOptions(options.rank(), CpAlsOptions.Init.SVD, options.seed(),
+                    options.maxIterations(), options.tol())).fit();
+        }
+        CpResult canonical = best.canonical();
+        return new Runs(canonical, bestRun, starts, errors, svdFit, degeneracy(canonical, svdFit));
     }
 
     /** Elementwise product of two R x R matrices, a new matrix. */

@@ -139,7 +139,9 @@ public final class SpatialModels {
      * <pre>
      *   A[:, k] = sign(λ_k) |λ_k|^(1/3) Â[:, k],   B[:, k] = |λ_k|^(1/3) B̂[:, k],   C[:, k] = |λ_k|^(1/3) Ĉ[:, k]
      * </pre>
-     * (λ_k ≥ 0 from CP-ALS; equal column norms keep L2 regularization and gradient scales balanced across the three
+     * (λ_k ≥ 0 from CP-ALS, in the canonical form of {@link CpResult#canonical()}: components by weight, court and
+     * defender columns with their largest-|value| entry positive; a two-factor degeneracy is logged as a warning;
+     * equal column norms keep L2 regularization and gradient scales balanced across the three
      * factors). The last row of C is the constant defender entry's. The bias is copied. When F has rank ≤ K and
      * CP-ALS converges, the new network's logits equal the old ones up to the fit's error.
      *
@@ -163,7 +165,11 @@ public final class SpatialModels {
         double[] f = read(oldLayer.getParam(FullRankSpatialParamInitializer.WEIGHT_KEY));
         Tensor3 tensor = new Tensor3(s.tasks(), s.court().cellCount(), s.defenderModeSize(), f);
         f = null; // let the copy go before CP-ALS allocates its work arrays
-        CpResult fit = CpAls.fit(tensor, options);
+        CpResult fit = CpAls.fit(tensor, options).canonical(); // one canonical form (issue 14 item 14)
+        for (String w : CpAls.degeneracy(fit, Double.NaN)) {
+            org.slf4j.LoggerFactory.getLogger(SpatialModels.class).warn("hand-off CP-ALS (rank {}) is degenerate: {}",
+                    options.rank(), w);
+        }
 
         CpSpatialLayer layer = new CpSpatialLayer(new CpLayerSpec(s, options.rank()), full.smoothness());
         layer.setInputLayout(full.inputLayout());

@@ -11,6 +11,8 @@ import org.deeplearning4j.arbiter.optimize.parameter.FixedValue;
 import org.deeplearning4j.arbiter.optimize.parameter.continuous.ContinuousParameterSpace;
 import org.deeplearning4j.arbiter.optimize.parameter.integer.IntegerParameterSpace;
 import org.deeplearning4j.arbiter.util.LeafUtils;
+import org.nd4j.shade.jackson.annotation.JsonCreator;
+import org.nd4j.shade.jackson.annotation.JsonProperty;
 
 /**
  * The Arbiter parameter space of a {@link SearchSpace}: four leaves (rank, Δ, learning rate, CP learning rate), each
@@ -22,12 +24,41 @@ import org.deeplearning4j.arbiter.util.LeafUtils;
  * {@link #getValue(double[])} reads a vector of exactly that length, each value in [0, 1]. When the contract is
  * broken, every candidate fails to generate and the random search generator would retry forever: see
  * {@link BoundedCandidateGenerator}.
+ *
+ * <p>JSON: Arbiter's own mapper ({@code org.deeplearning4j.arbiter.optimize.serde.jackson.JsonMapper}, fields only,
+ * {@code @class} type ids) writes the four leaves as {@code rank}, {@code delta}, {@code learningRate} and
+ * {@code cpLearningRate}, and reads them back through the {@link JsonCreator} constructor, so a saved search
+ * configuration round-trips (Arbiter re-indexes the leaves of the copy when a generator is built on it).
  */
 public final class FineGrainSpace implements ParameterSpace<TuningPoint> {
+    @JsonProperty("rank")
     private final ParameterSpace<Integer> rank;
+    @JsonProperty("delta")
     private final ParameterSpace<Double> delta;
+    @JsonProperty("learningRate")
     private final ParameterSpace<Double> learningRate;
+    @JsonProperty("cpLearningRate")
     private final ParameterSpace<Double> cpLearningRate;
+
+    /**
+     * The space with the given leaves (Arbiter's JSON creator).
+     *
+     * @throws IllegalArgumentException if a leaf is missing
+     */
+    @JsonCreator
+    FineGrainSpace(@JsonProperty("rank") ParameterSpace<Integer> rank,
+            @JsonProperty("delta") ParameterSpace<Double> delta,
+            @JsonProperty("learningRate") ParameterSpace<Double> learningRate,
+            @JsonProperty("cpLearningRate") ParameterSpace<Double> cpLearningRate) {
+        if (rank == null || delta == null || learningRate == null || cpLearningRate == null) {
+            throw new IllegalArgumentException("a FineGrainSpace needs the four leaves rank, delta, learningRate and "
+                    + "cpLearningRate, found " + rank + ", " + delta + ", " + learningRate + ", " + cpLearningRate);
+        }
+        this.rank = rank;
+        this.delta = delta;
+        this.learningRate = learningRate;
+        this.cpLearningRate = cpLearningRate;
+    }
 
     /**
      * @param space the ranges (absent ones keep the base values)

@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  * <pre>{@code
  * {
  *   "formatVersion": 1,
- *   "name": "rank-delta",                 optional; default: the file name without .json; names tuning/<name>/
+ *   "name": "rank-delta",                 optional; default: the file name without .json; default --out: tune-<name>-<time>
  *   "search": "random",                   random (Arbiter RandomSearchGenerator) or grid (GridSearchCandidateGenerator)
  *   "candidates": 4,                      how many candidates to train (a grid stops early when it has fewer)
  *   "seed": 12345,                        seed of the candidate generator

@@ -97,6 +97,34 @@ public final class Tuner {
     private final Tasks tasks;
 
     /**
+     * Checks, before any training, that every rank the space can propose fits the CP hand-off: F at the first CP
+     * stage of {@code base}'s ladder is a {@code tasks x courtCells x (defenderCells + 1)} tensor, and CP-ALS needs
+     * {@code rank <= min(I*J, J*K, I*K)} ({@link io.github.finegrain.factor.CpAls#checkRank}).
+     *
+     * @param space the search space (its rank range, or {@code base}'s rank when it has none)
+     * @param tasks tasks of the training data (after {@code base.minTaskExamples()})
+     * @throws IllegalArgumentException naming the largest rank of the range that does not fit, the tensor and the
+     *                                  bound
+     */
+    public static void checkRanks(SearchSpace space, MultiResolutionOptions base, int tasks) {
+        io.github.finegrain.train.StageSpec cp = base.ladder().stream()
+                .filter(st -> st.kind() == io.github.finegrain.model.ModelKind.CP).findFirst().orElse(null);
+        if (cp == null) {
+            return; // no hand-off: the rank is not used
+        }
+        int lo = space.rank() == null ? base.rank() : (int) space.rank().min();
+        int hi = space.rank() == null ? base.rank() : (int) space.rank().max();
+        try {
+            io.github.finegrain.factor.CpAls.checkRank(tasks, cp.court().cellCount(), cp.defenderBox().cellCount() + 1,
+                    hi);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage() + " (the hand-off F at " + cp.court() + " / "
+                    + cp.defenderBox() + " for " + tasks + " tasks)" + (lo == hi ? ""
+                    : "; the range [" + lo + ", " + hi + "] must stay within that bound"), e);
+        }
+    }
+
+    /**
      * @param base     every hyperparameter the space does not set, and the values of those it leaves out
      * @param settings the search's bounds
      */
@@ -115,8 +143,10 @@ public final class Tuner {
      *
      * @param onTrial receives each trial as it ends (on Arbiter's executor thread), e.g. to rewrite results.csv
      * @throws CandidateGenerationException if the space cannot generate candidates
+     * @throws IllegalArgumentException if a rank of the space cannot fit the hand-off ({@link #checkRanks})
      */
     public Result run(SearchSpace space, ExampleSet train, ExampleSet validation, Consumer<TrialResult> onTrial) {
+        checkRanks(space, base, io.github.finegrain.data.TaskIndex.fromTraining(train, base.minTaskExamples()).size());
         return run(new FineGrainSpace(space, base), space.search(), space.seed(), space.gridPoints(), train,
                 validation, onTrial);
     }

@@ -68,7 +68,7 @@ class FactorizeCommandTest {
         assertThat(w.shape()).containsExactly(5);
 
         JsonNode json = new ObjectMapper().readTree(outDir.resolve("fit.json").toFile());
-        assertThat(json.get("formatVersion").asInt()).isEqualTo(1);
+        assertThat(json.get("formatVersion").asInt()).isEqualTo(2);
         assertThat(json.get("rank").asInt()).isEqualTo(5);
         assertThat(json.get("init").asText()).isEqualTo("svd");
         assertThat(json.get("seed").asLong()).isZero();

@@ -79,7 +79,7 @@ class ModelCommandsTest {
     void predictRejectsAPositionOutsideTheZoneAndNotesUnknownPlayers() throws Exception {
         Path csv = dir.resolve("far.csv");
         Files.writeString(csv, "\uFEFF" + PredictCommand.HEADER + "\nlebron james,10,10,,,,,,,,,,\nX,500,-80,,,,,,,,,,\n");
-        int code = run("predict", "--model", bundle().toString(), "--input", csv.toString());
+        int code = run("predict", "--model", bundle().toString(), "--input", csv.toString(), "--strict");
         assertThat(code).isEqualTo(FinegrainCli.EXIT_BAD_INPUT);
         assertThat(err.toString()).contains("far.csv line 3: the ball handler at (500.0, -80.0) ft is outside");
         Files.writeString(csv, PredictCommand.HEADER + "\nlebron james,10,10,,,,,,,,,,\n");

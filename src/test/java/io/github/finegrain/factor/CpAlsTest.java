@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class CpAlsTest {
 
     /** A planted model: Gaussian factors with unit-norm columns and the given weights. */
-    private record Planted(double[] weights, DMatrixRMaj a, DMatrixRMaj b, DMatrixRMaj c) {
+    record Planted(double[] weights, DMatrixRMaj a, DMatrixRMaj b, DMatrixRMaj c) {
         Tensor3 tensor() {
             return new Tensor3(a.numRows, b.numRows, c.numRows, CpAls.reconstructValues(weights, a, b, c));
         }
@@ -34,7 +34,7 @@ class CpAlsTest {
         return m;
     }
 
-    private static Planted planted(int dimI, int dimJ, int dimK, double[] weights, long seed) {
+    static Planted planted(int dimI, int dimJ, int dimK, double[] weights, long seed) {
         Random rng = new Random(seed);
         int rank = weights.length;
         return new Planted(weights, unitGaussian(dimI, rank, rng), unitGaussian(dimJ, rank, rng),

@@ -21,10 +21,15 @@ import java.util.Set;
  * Turns the moments of one SportVU game and its play-by-play into labelled examples, period by period, with the
  * example rules of the bundled data ({@link ExampleBuilder}) but <b>true shot labels</b> from the play-by-play.
  *
- * <p>Per moment (25 Hz, every kept moment):
+ * <p>Per moment (25 Hz, every kept moment, in the reader's chronological order):
  * <ul>
- *   <li><b>Ball handler</b>: {@link FrameGeometry#ballHandler} (nearest player within 4 ft while the ball is below
- *       10 ft). Consecutive moments with the same handler form a <i>stretch</i>; its end is a possible release.</li>
+ *   <li><b>Ball handler</b>: {@link HandlerRule#ballHandler} (nearest player within 4 ft while the ball is below
+ *       10 ft and <b>not in flight</b>: at least {@value HandlerRule#FLIGHT_MIN_HEIGHT_FT} ft high and
+ *       {@value HandlerRule#FLIGHT_MIN_SPEED_FT_S} ft/s fast). Consecutive moments with the same handler form a
+ *       <i>stretch</i>; its end is a possible release.</li>
+ *   <li><b>Unknown players</b> (id 0 or on no roster, {@link Moment#known}): an unknown ball handler holds the ball
+ *       for nobody (no stretch, no release, and his sampled frames are skipped: {@value #SKIP_UNKNOWN_HANDLER});
+ *       an unknown defender's position is used like any other.</li>
  *   <li><b>Ball flight</b> (the {@link ShotDetector} rule at 25 Hz): the ball leaves its handler (a stretch ends
  *       with nobody holding the ball) and, before anyone holds it again and within
  *       {@value ShotDetector#FLIGHT_SECONDS} s, reaches 10 ft within {@value ShotDetector#RIM_ZONE_FEET} ft of a
@@ -44,7 +49,10 @@ import java.util.Set;
  *       ({@value #SKIP_NO_TRACKING}, skipped). Otherwise its release is the nearest unused ball flight of the shooter
  *       in the window (<i>release from flight</i>), else the nearest unused end of a stretch of the shooter in the
  *       window (<i>release from clock</i>), else the shooter never held the ball there
- *       ({@value #SKIP_NEVER_HANDLED}, skipped).</li>
+ *       ({@value #SKIP_NEVER_HANDLED}, skipped). A shot with tracking around its clock whose <i>best match</i> (the
+ *       shooter's nearest flight in the period, else the nearest end of one of his stretches) is more than
+ *       {@value #CLOCK_WINDOW_S} s from its stated clock is reported with the offset (the note {@value #NOTE_FAR_FROM_CLOCK}, and per game in
+ *       {@link #farFromClock()}); it is still labelled by the rules above, or skipped.</li>
  *   <li><b>Attack direction</b> (per team and period; the teams attack opposite baskets): each matched shot votes for
  *       its team attacking the basket its flight went to, or, for a release from clock, the basket nearer the
  *       shooter at the release. The majority decides; a tie (or no shot) leaves the direction unknown and the
@@ -66,6 +74,10 @@ final class GameImporter implements SportvuReader.Listener {
     static final int MAX_PERIOD_ITEMS = 1 << 20;
     /** Timestamp jitter tolerated by the sampler, ms. */
     static final long JITTER_MS = 20;
+    /** Most shots far from their clock listed per game (all are counted). */
+    static final int MAX_FAR_LISTED = 100;
+    /** Handler value of a moment whose ball is held by an unknown player. */
+    private static final int UNKNOWN = -2;
 
     /** Skip reason: a play-by-play field-goal attempt with no tracking around its clock. */
     static final String SKIP_NO_TRACKING = "shotNoTracking";
@@ -73,6 +85,10 @@ final class GameImporter implements SportvuReader.Listener {
     static final String SKIP_NEVER_HANDLED = "shotShooterNeverHandledBall";
     /** Note: a play-by-play shooter on neither roster. */
     static final String NOTE_SHOOTER_NOT_IN_ROSTER = "shotShooterNotInRoster";
+    /** Note: a play-by-play shot whose best match in the tracking is far from its stated clock. */
+    static final String NOTE_FAR_FROM_CLOCK = "shotFarFromStatedClock";
+    /** Skip reason: a sampled frame whose ball handler is an unknown player (id 0 or on no roster). */
+    static final String SKIP_UNKNOWN_HANDLER = "frameUnknownBallHandler";
 
     /** Receives the examples of a game. */
     interface Sink {
@@ -144,6 +160,13 @@ final class GameImporter implements SportvuReader.Listener {
     private int fromClock;
     private long flightsSeen;
     private int eventsInPlayByPlay;
+
+    private double prevBallX;
+    private double prevBallY;
+    private double prevBallZ;
+    private long prevBallTs = Long.MIN_VALUE;
+    private int farCount;
+    private final List<Map<String, Object>> far = new ArrayList<>();
 
     private final double[] defX = new double[Moment.TEAM_SIZE];
     private final double[] defY = new double[Moment.TEAM_SIZE];
@@ -235,15 +258,21 @@ final class GameImporter implements SportvuReader.Listener {
         if (sec >= 0 && sec < covered.length) {
             covered[sec] = true;
         }
-        int h = FrameGeometry.ballHandler(m.ballX, m.ballY, m.ballZ, m.x, m.y, Moment.PLAYERS);
-        int hid = h >= 0 ? m.playerId[h] : -1;
-        if (watching && (hid >= 0 || m.timestampMs - watchReleaseTs > ShotDetector.FLIGHT_SECONDS * 1000)) {
+        double speed = prevBallTs == Long.MIN_VALUE ? Double.NaN : HandlerRule.speed(prevBallTs, prevBallX, prevBallY,
+                prevBallZ, m.timestampMs, m.ballX, m.ballY, m.ballZ);
+        prevBallTs = m.timestampMs;
+        prevBallX = m.ballX;
+        prevBallY = m.ballY;
+        prevBallZ = m.ballZ;
+        int h = HandlerRule.ballHandler(m.ballX, m.ballY, m.ballZ, speed, m.x, m.y, Moment.PLAYERS);
+        int hid = h < 0 ? -1 : m.known[h] ? m.playerId[h] : UNKNOWN;
+        if (watching && (hid != -1 || m.timestampMs - watchReleaseTs > ShotDetector.FLIGHT_SECONDS * 1000)) {
             watching = false;
         }
         if (hid != curHandler) {
             if (curHandler >= 0) {
                 add(stretches, new Release(curHandler, curHome, stretchEndTs, stretchEndClock, stretchEndX, false));
-                if (hid < 0) {
+                if (hid == -1) {
                     watching = true;
                     watchShooter = curHandler;
                     watchHome = curHome;
@@ -273,7 +302,9 @@ final class GameImporter implements SportvuReader.Listener {
         if (sampleReset || m.timestampMs - lastSampleTs >= sampleMs - JITTER_MS) {
             sampleReset = false;
             lastSampleTs = m.timestampMs;
-            if (h >= 0) {
+            if (hid == UNKNOWN) {
+                tally.add(SKIP_UNKNOWN_HANDLER, source + ": " + m.where() + " (player id " + m.playerId[h] + ")");
+            } else if (h >= 0) {
                 handlerFrames++;
                 if (frames.size() >= MAX_PERIOD_ITEMS) {
                     throw new DataFormatException(source + ": " + m.where() + ": period " + period + " has more than "
@@ -340,6 +371,7 @@ final class GameImporter implements SportvuReader.Listener {
                 tally.add(SKIP_NO_TRACKING, source + ": play-by-play " + a.where());
                 continue;
             }
+            reportFar(a);
             Release r = nearest(flights, a, used);
             boolean flight = r != null;
             if (r == null) {
@@ -397,6 +429,48 @@ final class GameImporter implements SportvuReader.Listener {
         frames.clear();
         stretches.clear();
         flights.clear();
+    }
+
+    /** Reports {@code a} when its best match is far from its stated clock (see the class rules). */
+    private void reportFar(PlayByPlay.FieldGoalAttempt a) {
+        Release best = null;
+        boolean flight = true;
+        for (List<Release> list : List.of(flights, stretches)) {
+            for (Release r : list) {
+                if (r.player() == a.shooterId() && (best == null
+                        || Math.abs(r.clock() - a.clockSeconds()) < Math.abs(best.clock() - a.clockSeconds()))) {
+                    best = r;
+                }
+            }
+            if (best != null) {
+                break;
+            }
+            flight = false;
+        }
+        if (best == null) {
+            return;
+        }
+        double offset = best.clock() - a.clockSeconds();
+        if (Math.abs(offset) <= CLOCK_WINDOW_S) {
+            return;
+        }
+        farCount++;
+        String what = flight ? "flight" : "end of a ball-handling stretch";
+        tally.add(NOTE_FAR_FROM_CLOCK, source + ": play-by-play " + a.where() + ": the shooter's best match (" + what
+                + ") is at clock " + String.format(java.util.Locale.ROOT, "%.2f", best.clock()) + " s, offset "
+                + String.format(java.util.Locale.ROOT, "%+.1f", offset) + " s");
+        if (far.size() < MAX_FAR_LISTED) {
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("eventNum", a.eventNum());
+            f.put("line", a.line());
+            f.put("period", a.period());
+            f.put("statedClockSeconds", a.clockSeconds());
+            f.put("shooter", a.shooterId());
+            f.put("bestMatch", flight ? "flight" : "stretchEnd");
+            f.put("bestMatchClockSeconds", best.clock());
+            f.put("offsetSeconds", offset);
+            far.add(f);
+        }
     }
 
     private String periodWhere() {
@@ -485,6 +559,16 @@ final class GameImporter implements SportvuReader.Listener {
 
     int releasesFromClock() {
         return fromClock;
+    }
+
+    /** Play-by-play shots whose best match was far from their stated clock. */
+    int farFromClockCount() {
+        return farCount;
+    }
+
+    /** The first {@value #MAX_FAR_LISTED} of them: event number, line, period, clocks, shooter, offset (s). */
+    List<Map<String, Object>> farFromClock() {
+        return java.util.Collections.unmodifiableList(far);
     }
 
     long flightsSeen() {

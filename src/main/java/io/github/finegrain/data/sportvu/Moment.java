@@ -38,6 +38,11 @@ public final class Moment {
     public double ballZ;
     /** Player ids by slot (0-4 home, 5-9 visitors). */
     public final int[] playerId = new int[PLAYERS];
+    /**
+     * Whether the player in each slot is known: not id 0 (a placeholder in real logs) and on a roster of some event
+     * of the game ({@link SportvuReader}'s rule). An unknown player never becomes a task.
+     */
+    public final boolean[] known = new boolean[PLAYERS];
     /** Player x by slot, feet. */
     public final double[] x = new double[PLAYERS];
     /** Player y by slot, feet. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.github.finegrain.data.DataFormatException;
 import io.github.finegrain.data.ExampleBuilder;
 import io.github.finegrain.data.ExampleFile;
+import io.github.finegrain.data.PartialFiles;
 import io.github.finegrain.data.Split;
 import io.github.finegrain.bundle.Versions;
 import java.io.IOException;
@@ -26,17 +27,26 @@ import java.util.Set;
  * place. Games are read one after another on the calling thread, in path order.
  *
  * <p><b>Policy for bad input</b>: skip and count where skipping loses nothing the user needs, fail otherwise.
- * Skipped and counted (every reason is listed in the report with its count and first occurrence): duplicate,
- * out-of-order, incomplete (fewer than 11 entities) and non-finite moments ({@link SportvuReader}); play-by-play
- * shots that match no tracking or whose shooter never held the ball; ball-handler frames outside the zone or of a
- * period whose direction is unknown ({@link GameImporter}); games without any moment ({@value #SKIP_NO_MOMENTS}: the
- * public copy of some games is damaged; there is nothing to import). Kept and noted: a player id on neither roster
- * (his id is his task key; only his name is missing), an archive name that disagrees with its content. Errors
+ * Skipped and counted (every reason is listed in the report with its count and first occurrence): incomplete
+ * (fewer than 11 entities) and non-finite moments ({@link SportvuReader}; copies of a kept moment are dropped as
+ * duplicates, the events may come in any order); play-by-play shots that match no tracking or whose shooter never
+ * held the ball; ball-handler frames of an unknown player, outside the zone or of a period whose direction is
+ * unknown ({@link GameImporter}); games without any moment ({@value #SKIP_NO_MOMENTS}: the public copy of some games
+ * is damaged; there is nothing to import). Kept and noted: moments with an unknown player (id 0 or on no roster;
+ * his position is used as a defender's, he never becomes a task), two moments with the same timestamp and
+ * different positions, play-by-play shots whose best match is far from their stated clock (with the offset), an
+ * archive name that disagrees with its content. Errors
  * (exit code 3 in the CLI, nothing written): an unreadable, truncated or corrupt archive or JSON, a missing
  * play-by-play file, a play-by-play file of another game, the same game twice, an empty input directory. With
  * {@link Options#skipBadGames()} a game that fails is dropped (its rows undone) and listed in the report instead.
  *
- * <p>Task keys are player ids (decimal), with names from the rosters; every player is kept.
+ * <p>Task keys are player ids (decimal), with names from the rosters; every <i>known</i> player who handles the
+ * ball is kept (id 0 and ids on no roster are unknown: see {@link SportvuReader}).
+ *
+ * <p>Files: the example file and the report are written to {@code NAME.<random>.partial} files next to them (with
+ * the usual permissions, 0666 minus the umask) and moved into place; an import first deletes the
+ * {@code NAME.*.partial} files that an interrupted import of the same outputs left behind (listed in the report as
+ * {@code staleFilesRemoved} and printed by the CLI).
  */
 public final class SportvuImport {
     /** Skip reason: a game log with events but no moment at all. */
@@ -49,8 +59,8 @@ public final class SportvuImport {
     public static final int REPORT_VERSION = 1;
 
     /** Reasons that are notes (the data is kept), not skips. */
-    static final Set<String> NOTES = Set.of(SportvuReader.NOTE_NOT_IN_ROSTER, GameImporter.NOTE_SHOOTER_NOT_IN_ROSTER,
-            NOTE_NAME_MISMATCH);
+    static final Set<String> NOTES = Set.of(SportvuReader.NOTE_UNKNOWN_PLAYER, SportvuReader.NOTE_TIMESTAMP_CONFLICT,
+            GameImporter.NOTE_SHOOTER_NOT_IN_ROSTER, GameImporter.NOTE_FAR_FROM_CLOCK, NOTE_NAME_MISMATCH);
 
     /**
      * Import settings.
@@ -144,6 +154,11 @@ public final class SportvuImport {
             throw new java.nio.file.NoSuchFileException(o.playByPlayDir() + " (play-by-play directory)");
         }
         List<GameFile> files = GameFile.find(inputs);
+        // an interrupted import (killed: no cleanup ran) leaves NAME.*.rows.partial / NAME.*.partial behind
+        List<Path> stale = new ArrayList<>(PartialFiles.deleteStale(out));
+        if (report != null) {
+            stale.addAll(PartialFiles.deleteStale(report));
+        }
         Tally tally = new Tally();
         List<Map<String, Object>> gameReports = new ArrayList<>();
         List<Map<String, Object>> withoutMoments = new ArrayList<>();
@@ -292,6 +307,7 @@ public final class SportvuImport {
             totals.put("seconds", seconds);
             totals.put("jsonMegabytesPerSecond", seconds > 0 ? jsonBytes / 1e6 / seconds : 0);
             rep.put("totals", totals);
+            rep.put("staleFilesRemoved", stale.stream().map(p -> p.getFileName().toString()).toList());
             rep.put("splits", splitTotals);
             Map<String, Long> skipped = new LinkedHashMap<>();
             Map<String, Long> notes = new LinkedHashMap<>();
@@ -350,6 +366,8 @@ public final class SportvuImport {
         g.put("releasesFromFlight", gi.releasesFromFlight());
         g.put("releasesFromClock", gi.releasesFromClock());
         g.put("flightsDetected", gi.flightsSeen());
+        g.put("shotsFarFromStatedClock", gi.farFromClockCount());
+        g.put("shotsFarFromStatedClockList", gi.farFromClock());
         g.put("ballHandlerFrames", gi.handlerFrames());
         g.put("examples", gi.examples());
         g.put("positives", gi.positives());
@@ -375,7 +393,7 @@ public final class SportvuImport {
     static void writeJsonAtomically(Path file, Object value) throws IOException {
         Path abs = file.toAbsolutePath();
         Files.createDirectories(abs.getParent());
-        Path tmp = Files.createTempFile(abs.getParent(), abs.getFileName().toString() + ".", ".partial");
+        Path tmp = PartialFiles.create(abs.getParent(), abs.getFileName().toString() + ".", ".partial");
         try {
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(tmp.toFile(), value);
             try {

@@ -9,40 +9,44 @@ import io.github.finegrain.data.DataFormatException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * Streaming reader of one SportVU game log (the JSON inside each public {@code .7z}), with jackson-core's
- * {@link JsonParser}: memory is bounded whatever the size of the log (a few kilobytes of parser buffers, the rosters
- * and a ring of recent timestamps); nothing is extracted to disk.
+ * {@link JsonParser}; nothing is extracted to disk. The log is parsed in one pass, its distinct moments are kept
+ * (about 280 bytes each, {@link MomentStore}: 20-40 MB for a 48-minute game, whatever the number of copies; at
+ * most {@value #MAX_MOMENTS}) and handed to the listener <b>in chronological order</b> once the file is read, so that
+ * the result does not depend on the order of the events in the file (real logs are not guaranteed sorted).
  *
  * <p>Schema: {@code {"gameid", "gamedate", "events": [{"eventId", "visitor", "home", "moments": [[period, unix_ms,
  * game_clock_s, shot_clock_s|null, null, [[teamid, playerid, x_ft, y_ft, z_ft] × 11]]]}]}}; {@code gameid} must
  * come before {@code events} (as in every public log). Unknown fields are skipped.
  *
- * <p>Rules, in the order applied to each moment:
+ * <p>Rules, in the order applied to each copy of a moment read:
  * <ol>
- *   <li><b>Duplicates</b>: consecutive events overlap, so the same moment appears in several events. A moment whose
- *       timestamp is not after the last one read is a duplicate if that timestamp was read among the last
- *       {@value #RECENT} moments (dropped, counted in {@link Stats#duplicates()}), otherwise it is out of order
- *       ({@value #SKIP_OUT_OF_ORDER}: skipped and counted).</li>
  *   <li><b>Entities</b>: exactly 11, the ball first ({@code teamid = playerid = -1}), then 5 players of the event's
- *       home team, then 5 of its visitors (by {@code teamid}); otherwise skipped and counted
+ *       home team, then 5 of its visitors (by {@code teamid}); otherwise rejected
  *       ({@value #SKIP_FEWER_ENTITIES}, {@value #SKIP_MORE_ENTITIES}, {@value #SKIP_ENTITY_ORDER}).</li>
- *   <li><b>Coordinates</b>: every x, y, z must be finite; {@code null} or {@code NaN} anywhere skips the moment
- *       ({@value #SKIP_NON_FINITE}); so does a null game clock ({@value #SKIP_NO_CLOCK}) or a period lower than
- *       the one before ({@value #SKIP_PERIOD_DECREASED}).</li>
- *   <li><b>Rosters</b>: a player id that is on neither roster of the event is kept (his id is all a task needs) and
- *       counted once per moment as the note {@value #NOTE_NOT_IN_ROSTER}.</li>
+ *   <li><b>Coordinates</b>: every x, y, z must be finite; {@code null} or {@code NaN} anywhere rejects the copy
+ *       ({@value #SKIP_NON_FINITE}); so does a null game clock ({@value #SKIP_NO_CLOCK}).</li>
+ *   <li><b>Copies</b>: consecutive events overlap, so the same moment appears in several events; copies are
+ *       recognized by the wall-clock timestamp. A copy with the timestamp and the positions (ball, player ids and
+ *       positions) of a moment already kept is dropped and counted in {@link Stats#duplicates()}; one with the same
+ *       timestamp and <b>different</b> positions is kept too and reported (the note {@value #NOTE_TIMESTAMP_CONFLICT},
+ *       with the timestamp). A rejected copy of a timestamp that some valid copy has is a duplicate too; a
+ *       timestamp with no valid copy at all is skipped once with the reason of its first copy in the file.
+ *       Hence momentsRead = momentsKept + duplicates + skipped moments: nothing is lost silently.</li>
+ *   <li><b>Order</b>: the kept moments are handed on ordered by period, then timestamp, then game clock
+ *       descending (only a tie-break: the game clock stops at dead balls while moments go on), then file order.</li>
+ *   <li><b>Unknown players</b>: player id 0 (a placeholder in real logs) and an id on no roster of any event of the
+ *       game are <i>unknown</i>: the moment is kept and counted once as the note {@value #NOTE_UNKNOWN_PLAYER}; what
+ *       an unknown player may do is the {@link GameImporter}'s rule (he never becomes a task).</li>
  * </ol>
  * Everything else that does not fit the schema (malformed or truncated JSON, a period that is not an integer, a
  * moment without an entity array) is a {@link DataFormatException} naming the source, the event and the moment.
  */
 public final class SportvuReader {
-    /** Skip reason: a moment earlier than the one before it that is not a copy of a recent one. */
-    public static final String SKIP_OUT_OF_ORDER = "momentOutOfOrder";
     /** Skip reason: fewer than 11 entities. */
     public static final String SKIP_FEWER_ENTITIES = "momentFewerThan11Entities";
     /** Skip reason: more than 11 entities. */
@@ -53,13 +57,13 @@ public final class SportvuReader {
     public static final String SKIP_NON_FINITE = "momentNonFiniteCoordinate";
     /** Skip reason: a null or non-finite game clock. */
     public static final String SKIP_NO_CLOCK = "momentNoGameClock";
-    /** Skip reason: the period went down. */
-    public static final String SKIP_PERIOD_DECREASED = "momentPeriodDecreased";
-    /** Note: a moment holds a player id that is on neither roster of its event (kept). */
-    public static final String NOTE_NOT_IN_ROSTER = "momentPlayerNotInRoster";
+    /** Note: a moment holds player id 0 or an id on no roster of the game (an unknown player). */
+    public static final String NOTE_UNKNOWN_PLAYER = "momentUnknownPlayer";
+    /** Note: two moments with the same timestamp and different positions (both kept). */
+    public static final String NOTE_TIMESTAMP_CONFLICT = "momentTimestampConflict";
 
-    /** How many recent timestamps are remembered to recognize duplicates (≈ 11 minutes at 25 Hz). */
-    public static final int RECENT = 1 << 14;
+    /** Most distinct moments (and most rejected copies) of one game log: 5.8 hours at 25 Hz (a game has ~70,000). */
+    public static final int MAX_MOMENTS = 1 << 19;
 
     private static final JsonFactory JSON = JsonFactory.builder()
             .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
@@ -74,7 +78,10 @@ public final class SportvuReader {
         /** An event's rosters, before its moments (the previous event's where the event lists none). */
         void event(String eventId, Roster home, Roster visitor) throws IOException;
 
-        /** A kept moment (see the class rules); {@code m} is reused after the call returns. */
+        /**
+         * A kept moment (see the class rules), in chronological order, after every event has been announced;
+         * {@code m} is reused after the call returns.
+         */
         void moment(Moment m) throws IOException;
     }
 
@@ -87,7 +94,7 @@ public final class SportvuReader {
      * @param eventsWithMoments events with at least one moment
      * @param momentsRead       moments in the file, copies included
      * @param momentsKept       moments handed to the listener
-     * @param duplicates        copies of moments already read (dropped)
+     * @param duplicates        copies of moments kept or skipped otherwise (dropped)
      * @param bytes             bytes of JSON read
      */
     public record Stats(String gameId, String gameDate, int events, int eventsWithMoments, long momentsRead,
@@ -112,14 +119,12 @@ public final class SportvuReader {
     private long momentsRead;
     private long momentsKept;
     private long duplicates;
-    private long lastTs = Long.MIN_VALUE;
-    private int lastPeriod;
-    private final long[] recent = new long[RECENT];
-    private int recentStart;
-    private int recentCount;
+    private final MomentStore store = new MomentStore();
+    private final java.util.List<String> eventIds = new java.util.ArrayList<>();
+    private final java.util.List<Rejected> rejected = new java.util.ArrayList<>();
+    private final java.util.Set<Integer> allRosterIds = new java.util.HashSet<>();
     private Roster home;
     private Roster visitor;
-    private int[] rosterIds = new int[0];
 
     // one moment's raw entities
     private final long[] team = new long[Moment.ENTITIES];
@@ -127,6 +132,10 @@ public final class SportvuReader {
     private final double[] ex = new double[Moment.ENTITIES];
     private final double[] ey = new double[Moment.ENTITIES];
     private final double[] ez = new double[Moment.ENTITIES];
+
+    /** A copy of a moment that failed a rule, resolved once the file is read. */
+    private record Rejected(long ts, String reason, String where) {
+    }
 
     private SportvuReader(String source, Listener listener, Tally tally) {
         this.source = source;
@@ -150,6 +159,8 @@ public final class SportvuReader {
         try (JsonParser parser = JSON.createParser(in)) {
             p = parser;
             parseRoot();
+            p = null;
+            handOn();
         } catch (ListenerFailure e) {
             throw e.cause; // the listener's own failure (e.g. writing the examples), not a problem of the log
         } catch (DataFormatException e) {
@@ -206,6 +217,7 @@ public final class SportvuReader {
 
     private void parseEvent() throws IOException {
         eventId = "?";
+        eventIds.add(eventId);
         momentInEvent = -1;
         Roster h = null;
         Roster v = null;
@@ -216,7 +228,10 @@ public final class SportvuReader {
             String name = p.currentName();
             t = p.nextToken();
             switch (name) {
-                case "eventId" -> eventId = scalarText(t, "eventId");
+                case "eventId" -> {
+                    eventId = scalarText(t, "eventId");
+                    eventIds.set(eventIds.size() - 1, eventId);
+                }
                 case "home" -> h = parseRoster(t, "home");
                 case "visitor" -> v = parseRoster(t, "visitor");
                 case "moments" -> {
@@ -256,16 +271,8 @@ public final class SportvuReader {
         if (home == null || visitor == null) {
             throw bad("the event has no \"home\" and \"visitor\" rosters, and no earlier event had them");
         }
-        int[] ids = new int[home.players().size() + visitor.players().size()];
-        int k = 0;
-        for (int id : home.players().keySet()) {
-            ids[k++] = id;
-        }
-        for (int id : visitor.players().keySet()) {
-            ids[k++] = id;
-        }
-        Arrays.sort(ids);
-        rosterIds = ids;
+        allRosterIds.addAll(home.players().keySet());
+        allRosterIds.addAll(visitor.players().keySet());
         call(() -> listener.event(eventId, home, visitor));
         return true;
     }
@@ -334,17 +341,6 @@ public final class SportvuReader {
             throw bad("expected the timestamp (Unix ms) as element 1 of the moment, found " + describe(t));
         }
         long ts = p.getLongValue();
-        if (ts <= lastTs) {
-            if (isRecent(ts)) {
-                duplicates++;
-            } else {
-                tally.add(SKIP_OUT_OF_ORDER, source + ": " + here());
-            }
-            skipRest();
-            return;
-        }
-        lastTs = ts;
-        remember(ts);
         double clock = number(p.nextToken(), "the game clock (element 2)");
         double shot = number(p.nextToken(), "the shot clock (element 3)");
         t = p.nextToken();
@@ -376,43 +372,31 @@ public final class SportvuReader {
         }
         skipRest();
         if (n < Moment.ENTITIES) {
-            tally.add(SKIP_FEWER_ENTITIES, source + ": " + here() + " (" + n + " entities)");
+            reject(ts, SKIP_FEWER_ENTITIES, " (" + n + " entities)");
             return;
         }
         if (n > Moment.ENTITIES) {
-            tally.add(SKIP_MORE_ENTITIES, source + ": " + here() + " (" + n + " entities)");
+            reject(ts, SKIP_MORE_ENTITIES, " (" + n + " entities)");
             return;
         }
         if (!ordered()) {
-            tally.add(SKIP_ENTITY_ORDER, source + ": " + here());
+            reject(ts, SKIP_ENTITY_ORDER, "");
             return;
         }
         for (int k = 0; k < Moment.ENTITIES; k++) {
             if (!Double.isFinite(ex[k]) || !Double.isFinite(ey[k]) || !Double.isFinite(ez[k])) {
-                tally.add(SKIP_NON_FINITE, source + ": " + here() + " (entity " + k + ")");
+                reject(ts, SKIP_NON_FINITE, " (entity " + k + ")");
                 return;
             }
         }
         if (!Double.isFinite(clock)) {
-            tally.add(SKIP_NO_CLOCK, source + ": " + here());
+            reject(ts, SKIP_NO_CLOCK, "");
             return;
         }
-        if (period < lastPeriod) {
-            tally.add(SKIP_PERIOD_DECREASED, source + ": " + here() + " (period " + period + " after "
-                    + lastPeriod + ")");
-            return;
-        }
-        lastPeriod = period;
-        boolean unknown = false;
         for (int j = 0; j < Moment.PLAYERS; j++) {
-            int id = (int) pid[j + 1];
-            m.playerId[j] = id;
+            m.playerId[j] = (int) pid[j + 1];
             m.x[j] = ex[j + 1];
             m.y[j] = ey[j + 1];
-            unknown |= Arrays.binarySearch(rosterIds, id) < 0;
-        }
-        if (unknown) {
-            tally.add(NOTE_NOT_IN_ROSTER, source + ": " + here());
         }
         m.period = period;
         m.timestampMs = ts;
@@ -420,12 +404,72 @@ public final class SportvuReader {
         m.shotClock = shot;
         m.eventId = eventId;
         m.indexInEvent = momentInEvent;
-        m.index = (int) momentsKept;
         m.ballX = ex[0];
         m.ballY = ey[0];
         m.ballZ = ez[0];
-        momentsKept++;
-        call(() -> listener.moment(m));
+        int last = -1;
+        for (int v = store.find(ts); v >= 0; v = store.nextVersion(v)) {
+            if (store.samePositions(v, m)) {
+                duplicates++;
+                return;
+            }
+            last = v;
+        }
+        if (store.size() >= MAX_MOMENTS) {
+            throw bad("more than " + MAX_MOMENTS + " distinct moments; not a game log (a 48-minute game has about "
+                    + "70,000)");
+        }
+        if (last >= 0) {
+            tally.add(NOTE_TIMESTAMP_CONFLICT, source + ": " + here() + ": timestamp " + ts
+                    + " was already read with other positions (both kept)");
+        }
+        store.add(m, eventIds.size() - 1, last);
+    }
+
+    /** Keeps a copy that failed a rule until the file is read (a valid copy of the same moment may come later). */
+    private void reject(long ts, String reason, String detail) throws DataFormatException {
+        if (store.find(ts) >= 0) {
+            duplicates++; // a valid copy of this moment was kept
+            return;
+        }
+        if (rejected.size() >= MAX_MOMENTS) {
+            throw bad("more than " + MAX_MOMENTS + " moments that break the schema; not a game log");
+        }
+        rejected.add(new Rejected(ts, reason, source + ": " + here() + detail));
+    }
+
+    /** After the whole file: resolves the rejected copies, then hands the kept moments on in chronological order. */
+    private void handOn() throws IOException {
+        java.util.Set<Long> skipped = new java.util.HashSet<>();
+        for (Rejected r : rejected) {
+            if (store.find(r.ts()) >= 0 || !skipped.add(r.ts())) {
+                duplicates++;
+            } else {
+                tally.add(r.reason(), r.where());
+            }
+        }
+        rejected.clear();
+        String[] ids = eventIds.toArray(new String[0]);
+        int[] order = store.chronological();
+        for (int k = 0; k < order.length; k++) {
+            store.load(order[k], m, ids);
+            m.index = k;
+            boolean unknown = false;
+            for (int j = 0; j < Moment.PLAYERS; j++) {
+                m.known[j] = isKnown(m.playerId[j]);
+                unknown |= !m.known[j];
+            }
+            if (unknown) {
+                tally.add(NOTE_UNKNOWN_PLAYER, source + ": " + m.where());
+            }
+            momentsKept++;
+            call(() -> listener.moment(m));
+        }
+    }
+
+    /** Whether {@code id} is a known player: not 0 and on a roster of some event of the game. */
+    private boolean isKnown(int id) {
+        return id != 0 && allRosterIds.contains(id);
     }
 
     @FunctionalInterface
@@ -481,33 +525,6 @@ public final class SportvuReader {
         }
     }
 
-    private void remember(long ts) {
-        int i = (recentStart + recentCount) & (RECENT - 1);
-        recent[i] = ts;
-        if (recentCount < RECENT) {
-            recentCount++;
-        } else {
-            recentStart = (recentStart + 1) & (RECENT - 1);
-        }
-    }
-
-    private boolean isRecent(long ts) {
-        int lo = 0;
-        int hi = recentCount - 1;
-        while (lo <= hi) {
-            int mid = (lo + hi) >>> 1;
-            long v = recent[(recentStart + mid) & (RECENT - 1)];
-            if (v < ts) {
-                lo = mid + 1;
-            } else if (v > ts) {
-                hi = mid - 1;
-            } else {
-                return true;
-            }
-        }
-        return false;
-    }
-
     private double number(JsonToken t, String what) throws IOException {
         if (t == JsonToken.VALUE_NUMBER_FLOAT || t == JsonToken.VALUE_NUMBER_INT) {
             return p.getDoubleValue();
@@ -547,7 +564,10 @@ public final class SportvuReader {
     }
 
     private String here() {
-        String at = p == null ? "" : " (byte " + p.currentTokenLocation().getByteOffset() + ")";
+        if (p == null) {
+            return "after the last event";
+        }
+        String at = " (byte " + p.currentTokenLocation().getByteOffset() + ")";
         if (momentInEvent >= 0) {
             return "event " + eventId + ", moment " + momentInEvent + at;
         }

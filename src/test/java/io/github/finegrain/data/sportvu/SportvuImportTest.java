@@ -161,16 +161,16 @@ class SportvuImportTest {
         SportvuImport.Result r = TestGames.importInto(dir, List.of(nanFile));
         assertThat(r.tally().get(SportvuReader.SKIP_FEWER_ENTITIES)).isEqualTo(1);
         assertThat(r.tally().get(SportvuReader.SKIP_NON_FINITE)).isEqualTo(2);
-        assertThat(r.tally().get(SportvuReader.NOTE_NOT_IN_ROSTER)).isEqualTo(1);
+        assertThat(r.tally().get(SportvuReader.NOTE_UNKNOWN_PLAYER)).isEqualTo(1);
         assertThat(r.tally().firstOccurrence().get(SportvuReader.SKIP_FEWER_ENTITIES))
                 .startsWith(nanFile.toString()).contains(TestGames.whereFirstCopy(g, 100)).contains("10 entities");
         assertThat(r.tally().firstOccurrence().get(SportvuReader.SKIP_NON_FINITE))
                 .contains(TestGames.whereFirstCopy(g, 200)).contains("(entity 3)");
-        assertThat(r.tally().firstOccurrence().get(SportvuReader.NOTE_NOT_IN_ROSTER))
+        assertThat(r.tally().firstOccurrence().get(SportvuReader.NOTE_UNKNOWN_PLAYER))
                 .contains(TestGames.whereFirstCopy(g, 400));
         @SuppressWarnings("unchecked")
         Map<String, Long> notes = (Map<String, Long>) r.report().get("notes");
-        assertThat(notes).containsEntry(SportvuReader.NOTE_NOT_IN_ROSTER, 1L);
+        assertThat(notes).containsEntry(SportvuReader.NOTE_UNKNOWN_PLAYER, 1L);
         @SuppressWarnings("unchecked")
         Map<String, Object> game = ((List<Map<String, Object>>) r.report().get("games")).get(0);
         assertThat(game.get("momentsKept")).isEqualTo(g.truth().uniqueMoments() - 3L); // the note keeps its moment

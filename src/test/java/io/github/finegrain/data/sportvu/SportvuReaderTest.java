@@ -76,21 +76,20 @@ class SportvuReaderTest {
     }
 
     @Test
-    void overlappingEventsAreDeduplicatedAndEarlierMomentsThatAreNoCopiesAreSkipped() throws IOException {
+    void overlappingEventsAreDeduplicatedAndEarlierMomentsAreKeptInTimeOrder() throws IOException {
         String e1 = String.join(",", moment(1000), moment(1040), moment(1080));
         String e2 = String.join(",", moment(1040), moment(1080), moment(1120)); // overlaps e1 by two moments
-        String e3 = String.join(",", moment(1060), moment(1160)); // 1060 was never read: out of order
+        String e3 = String.join(",", moment(1060), moment(1160)); // 1060 comes late in the file: kept in its place
         Kept k = new Kept();
         Tally t = new Tally();
         SportvuReader.Stats s = read(game(e1, e2, e3), k, t);
-        assertThat(k.ts).containsExactly(1000L, 1040L, 1080L, 1120L, 1160L);
-        assertThat(k.where).containsExactly("event 1, moment 0 #0", "event 1, moment 1 #1", "event 1, moment 2 #2",
-                "event 2, moment 2 #3", "event 3, moment 1 #4");
+        assertThat(k.ts).containsExactly(1000L, 1040L, 1060L, 1080L, 1120L, 1160L);
+        assertThat(k.where).containsExactly("event 1, moment 0 #0", "event 1, moment 1 #1", "event 3, moment 0 #2",
+                "event 1, moment 2 #3", "event 2, moment 2 #4", "event 3, moment 1 #5");
         assertThat(s.duplicates()).isEqualTo(2);
         assertThat(s.momentsRead()).isEqualTo(8);
-        assertThat(s.momentsKept()).isEqualTo(5);
-        assertThat(t.get(SportvuReader.SKIP_OUT_OF_ORDER)).isEqualTo(1);
-        assertThat(t.firstOccurrence().get(SportvuReader.SKIP_OUT_OF_ORDER)).startsWith("g.json: event 3, moment 0");
+        assertThat(s.momentsKept()).isEqualTo(6);
+        assertThat(t.counts()).isEmpty();
     }
 
     @Test
