@@ -181,6 +181,8 @@ public final class MultiResolutionTrainer {
             throw new io.github.finegrain.data.DataFormatException(checkpointDir + ": the run already finished");
         }
         MultiLayerNetwork net = RunCheckpoint.network(checkpointDir);
+        RunCheckpoint.checkNetwork(checkpointDir, net, options.ladder().get(cp.nextStage()), setup.tasks.size(),
+                options.rank());
         return run(setup, net, cp, new ArrayList<>(RunCheckpoint.trace(checkpointDir)), checkpointDir,
                 Integer.MAX_VALUE);
     }
