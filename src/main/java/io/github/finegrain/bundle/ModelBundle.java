@@ -55,6 +55,7 @@ public final class ModelBundle {
      */
     public static void save(TrainedModel model, Manifest manifest, Path file) throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.deleteIfExists(tmp); // a leftover, or a symbolic link that DL4J's writer would follow
         model.network().save(tmp.toFile(), true);
         try (FileSystem zip = FileSystems.newFileSystem(URI.create("jar:" + tmp.toUri()), Map.of())) {
             try (OutputStream out = Files.newOutputStream(zip.getPath(MANIFEST_ENTRY))) {

@@ -87,9 +87,7 @@ public final class FactorizeCommand implements Callable<Integer> {
             throw new ParameterException(cl, e.getMessage(), e);
         }
         CliFiles.inputFile(tensor, "a 3-way .npy tensor");
-        if (Files.exists(out) && !Files.isDirectory(out)) {
-            throw new io.github.finegrain.data.DataFormatException(out + ": is a file; expected a folder for the factors");
-        }
+        CliFiles.outputFolder(out, "the factors");
         Tensor3 x = readTensor(tensor);
         try {
             CpAls.checkRank(x.dim(0), x.dim(1), x.dim(2), rank);
@@ -98,7 +96,6 @@ public final class FactorizeCommand implements Callable<Integer> {
         }
         CpResult result = CpAls.fit(x, options);
 
-        Files.createDirectories(out);
         for (int m = 0; m < 3; m++) {
             DMatrixRMaj f = result.factor(m);
             Npy.writeDoubles(out.resolve("factor_" + m + ".npy"), new NpyArray(new int[] {f.numRows, f.numCols},

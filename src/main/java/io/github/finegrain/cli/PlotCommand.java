@@ -1,7 +1,6 @@
 package io.github.finegrain.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.finegrain.eval.ModelFigures;
 import io.github.finegrain.bundle.ModelBundle;
 import io.github.finegrain.report.RunReport;
@@ -58,14 +57,20 @@ public final class PlotCommand implements Callable<Integer> {
      */
     static Path writeReport(TrainedModel m, Path traceCsv, Path metricsJson, Path dir, int components)
             throws IOException {
+        // read metrics.json before drawing anything: a bad file fails the command with its name and no pictures
+        JsonNode metricsTree = metricsJson != null && Files.exists(metricsJson)
+                ? io.github.finegrain.data.JsonFiles.readTree(metricsJson, "metrics") : null;
+        if (metricsTree != null && !metricsTree.isObject()) {
+            throw new io.github.finegrain.data.DataFormatException(metricsJson + ": bad metrics: expected a JSON object");
+        }
         List<RunReport.Figure> figures = ModelFigures.write(m, traceCsv, dir, components);
         Map<String, Object> metrics = new LinkedHashMap<>();
         List<Map<String, Object>> stages = new ArrayList<>();
         metrics.put("model", m.layerConf().kind() + (m.layerConf().rank() == null ? "" : " rank " + m.layerConf().rank())
                 + ", court " + m.spec().court().label() + ", defender " + m.spec().defenderBox().label());
         metrics.put("tasks", m.tasks().size());
-        if (metricsJson != null && Files.isRegularFile(metricsJson)) {
-            JsonNode j = new ObjectMapper().readTree(metricsJson.toFile());
+        if (metricsTree != null) {
+            JsonNode j = metricsTree;
             for (String split : List.of("test", "val")) {
                 JsonNode s = j.path(split);
                 if (!s.isMissingNode()) {

@@ -60,6 +60,8 @@ import picocli.CommandLine.Spec;
         description = "Train a spatial model on the bundled real NBA tracking data (or on an example file of "
                 + "import-sportvu with --examples) and evaluate it on the test games.")
 public final class TrainCommand implements Callable<Integer> {
+    /** Largest minibatch a resumed run's options may ask for. */
+    static final int MAX_BATCH = 1 << 24;
     private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
     };
@@ -191,6 +193,9 @@ public final class TrainCommand implements Callable<Integer> {
         }
         if (resume != null) {
             CliFiles.inputFolder(resume, "the run folder to resume");
+            // a resumed run overwrites these: a symbolic link among them would redirect the write elsewhere
+            CliFiles.noSymbolicLinks(resume, "metrics.json", "trace.csv", "model.zip", "model.zip.tmp",
+                    "run-options.json", "report", "checkpoint");
         }
         if ((court != null || defender != null) && schedule.equals("multires")) {
             spec.commandLine().getErr().println("note: --court/--defender apply to --schedule fixed or single; the "
@@ -233,7 +238,12 @@ public final class TrainCommand implements Callable<Integer> {
                         throw new io.github.finegrain.data.DataFormatException(optionsFile
                                 + ": missing; --resume needs a run directory written by train");
                     }
-                    options = MAPPER.readValue(optionsFile.toFile(), MultiResolutionOptions.class);
+                    options = io.github.finegrain.data.JsonFiles.read(optionsFile, MultiResolutionOptions.class,
+                            "run options");
+                    if (options.batchSize() > MAX_BATCH) {
+                        throw new io.github.finegrain.data.DataFormatException(optionsFile + ": bad run options field "
+                                + "batchSize: at most " + MAX_BATCH + ", found " + options.batchSize());
+                    }
                 } else {
                     options = multiResolutionOptions(tasks);
                     checkRankFits(options, tasks);
@@ -284,7 +294,7 @@ public final class TrainCommand implements Callable<Integer> {
         metrics.put("tasks", model.tasks().size());
         metrics.put("trainSeconds", seconds);
         ModelBundle.save(model, ModelBundle.manifestOf(model, stageHistory), dir.resolve("model.zip"));
-        MAPPER.writeValue(dir.resolve("metrics.json").toFile(), metrics);
+        CliFiles.replace(dir.resolve("metrics.json"), o -> MAPPER.writeValue(o, metrics));
 
         out.printf("Test games: %d examples, %d positives; %.1f%% scored on the league task (%.1f%% by players never "
                 + "seen in training, the rest below --min-task-examples)%n", test.size(), test.positives(),

@@ -90,6 +90,7 @@ public final class TuneCommand implements Callable<Integer> {
         Tuner.Settings settings = new Tuner.Settings(maxCandidates != null ? maxCandidates : s.candidates(),
                 maxMinutes, candidateMinutes, 10);
         Path dir = out != null ? out : Path.of("tuning", s.name());
+        CliFiles.outputFolder(dir, "the search results");
 
         ExampleSet train = examples(Split.TRAIN);
         if (maxTrainExamples != null && maxTrainExamples < train.size()) {
@@ -102,7 +103,6 @@ public final class TuneCommand implements Callable<Integer> {
                 s.search().fileName(), s.describe(), space, settings.maxCandidates(), maxMinutes, candidateMinutes);
         o.println("Data: " + dataLine);
         o.flush();
-        Files.createDirectories(dir);
 
         List<TrialResult> done = new ArrayList<>();
         Tuner.Result result;

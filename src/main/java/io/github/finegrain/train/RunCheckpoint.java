@@ -59,6 +59,9 @@ public record RunCheckpoint(int formatVersion, int nextStage, int iteration, int
         Path netTmp = dir.resolve(NETWORK + ".tmp");
         Path traceTmp = dir.resolve(TRACE + ".tmp");
         Path stateTmp = dir.resolve(STATE + ".tmp");
+        for (Path tmp : List.of(netTmp, traceTmp, stateTmp)) {
+            Files.deleteIfExists(tmp); // a leftover, or a symbolic link that the writers would follow
+        }
         net.save(netTmp.toFile(), true);
         JSON.writeValue(traceTmp.toFile(), trace);
         JSON.writeValue(stateTmp.toFile(), this);
