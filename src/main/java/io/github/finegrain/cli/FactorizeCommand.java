@@ -145,6 +145,10 @@ public final class FactorizeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new DataFormatException(file + ": " + e.getMessage());
         }
+        if (!Double.isFinite(x.frobeniusNorm())) {
+            throw new DataFormatException(file + ": values too large: the tensor's Frobenius norm overflows a double "
+                    + "(scale the tensor down)");
+        }
         if (x.frobeniusNorm() == 0) {
             throw new DataFormatException(file + ": the tensor is all zero, nothing to factorize");
         }
