@@ -383,7 +383,9 @@ public final class TrainCommand implements Callable<Integer> {
                 + " players):");
         out.printf("  %-5s %6s %9s %9s %6s%n", "split", "games", "examples", "positives", "rate");
         dataJson.put("examples", examplesFile.toString());
-        dataJson.put("exampleFileMetadata", new ObjectMapper().readValue(file.metadata(), MAP));
+        dataJson.put("exampleFileMetadata", io.github.finegrain.data.JsonFiles.mapper().convertValue(
+                io.github.finegrain.data.JsonFiles.parse(file.metadata(), examplesFile.toString(),
+                        "example-file metadata"), MAP));
         for (Split s : Split.values()) {
             ExampleSet ex = file.read(s);
             List<String> games = file.games().stream().filter(g -> g.split() == s).map(ExampleFile.Game::gameId)
