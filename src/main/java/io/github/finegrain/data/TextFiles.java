@@ -48,34 +48,44 @@ public final class TextFiles {
         long maxLineBytes = 4L * maxLineChars;
         List<String> lines = new ArrayList<>();
         java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
-        InputStream b = new java.io.BufferedInputStream(in, 1 << 16);
+        byte[] buf = new byte[1 << 16];
         long total = 0;
         int prev = -1;
-        int c;
-        while ((c = b.read()) >= 0) {
-            if (++total > maxBytes) {
+        int n;
+        while ((n = in.read(buf)) >= 0) {
+            total += n;
+            if (total > maxBytes) {
                 throw new DataFormatException(source + ": " + what + " is larger than the " + maxBytes
                         + " bytes allowed");
             }
-            if (c == '\n' && prev == '\r') {
-                prev = c;
-                continue;
-            }
-            if (c == '\n' || c == '\r') {
-                lines.add(decode(decoder, line, source, what, lines.size() + 1, maxLineChars));
-                line.reset();
-            } else {
-                if (line.size() >= maxLineBytes) {
-                    throw tooLong(source, what, lines.size() + 1, maxLineChars);
+            int start = 0; // bytes [start, i) of buf belong to the current line
+            for (int i = 0; i < n; i++) {
+                int c = buf[i];
+                if (c == '\n' && prev == '\r') {
+                    start = i + 1; // the LF of a CR LF pair: the CR ended the line
+                } else if (c == '\n' || c == '\r') {
+                    line.write(buf, start, i - start);
+                    checkLength(line, maxLineBytes, source, what, lines.size() + 1, maxLineChars);
+                    lines.add(decode(decoder, line, source, what, lines.size() + 1, maxLineChars));
+                    line.reset();
+                    start = i + 1;
                 }
-                line.write(c);
+                prev = c;
             }
-            prev = c;
+            line.write(buf, start, n - start);
+            checkLength(line, maxLineBytes, source, what, lines.size() + 1, maxLineChars);
         }
         if (line.size() > 0) {
             lines.add(decode(decoder, line, source, what, lines.size() + 1, maxLineChars));
         }
         return lines;
+    }
+
+    private static void checkLength(java.io.ByteArrayOutputStream line, long maxLineBytes, String source, String what,
+            int lineNumber, int maxLineChars) throws DataFormatException {
+        if (line.size() > maxLineBytes) {
+            throw tooLong(source, what, lineNumber, maxLineChars);
+        }
     }
 
     private static DataFormatException tooLong(String source, String what, int line, int maxLineChars) {
