@@ -10,7 +10,6 @@ import io.github.finegrain.factor.Tensor3;
 import io.github.finegrain.npy.Npy;
 import io.github.finegrain.npy.NpyArray;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;

@@ -3,7 +3,6 @@ package io.github.finegrain.cli;
 import io.github.finegrain.bench.ImportBenchmark;
 import io.github.finegrain.bench.SyntheticGame;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;

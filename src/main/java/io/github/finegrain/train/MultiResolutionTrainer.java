@@ -183,10 +183,12 @@ public final class MultiResolutionTrainer {
         MultiLayerNetwork net = RunCheckpoint.network(checkpointDir);
         RunCheckpoint.checkNetwork(checkpointDir, net, options.ladder().get(cp.nextStage()), setup.tasks.size(),
                 options.rank());
-        if ((long) cp.position() * options.batchSize() > setup.rows.numExamples()) {
+        long batchesPerEpoch = (setup.rows.numExamples() + (long) options.batchSize() - 1) / options.batchSize();
+        if (cp.position() > batchesPerEpoch) {
             throw new io.github.finegrain.data.DataFormatException(checkpointDir.resolve(RunCheckpoint.STATE)
                     + ": bad checkpoint state: field position " + cp.position() + " is past the end of an epoch of "
-                    + setup.rows.numExamples() + " rows in minibatches of " + options.batchSize());
+                    + batchesPerEpoch + " minibatches (" + setup.rows.numExamples() + " rows in minibatches of "
+                    + options.batchSize() + ")");
         }
         return run(setup, net, cp, new ArrayList<>(RunCheckpoint.trace(checkpointDir)), checkpointDir,
                 Integer.MAX_VALUE);
