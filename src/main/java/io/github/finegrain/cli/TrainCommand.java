@@ -193,9 +193,6 @@ public final class TrainCommand implements Callable<Integer> {
         }
         if (resume != null) {
             CliFiles.inputFolder(resume, "the run folder to resume");
-            // a resumed run overwrites these: a symbolic link among them would redirect the write elsewhere
-            CliFiles.noSymbolicLinks(resume, "metrics.json", "trace.csv", "model.zip", "model.zip.tmp",
-                    "run-options.json", "report", "checkpoint");
         }
         if ((court != null || defender != null) && schedule.equals("multires")) {
             spec.commandLine().getErr().println("note: --court/--defender apply to --schedule fixed or single; the "
@@ -204,6 +201,9 @@ public final class TrainCommand implements Callable<Integer> {
         Path dir = resume != null ? resume : runDir != null ? runDir
                 : Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         CliFiles.outputFolder(dir, "the run's files");
+        // a run overwrites these: a symbolic link among them would redirect the write elsewhere
+        CliFiles.noSymbolicLinks(dir, "metrics.json", "trace.csv", "model.zip", "model.zip.tmp", "run-options.json",
+                "report", "checkpoint");
         Map<String, Object> dataJson = new LinkedHashMap<>();
         Map<Split, ExampleSet> examples = loadExamples(out, dataJson);
         ExampleSet train = examples.get(Split.TRAIN);
