@@ -91,6 +91,7 @@ public final class TuneCommand implements Callable<Integer> {
                 maxMinutes, candidateMinutes, 10);
         Path dir = out != null ? out : Path.of("tuning", s.name());
         CliFiles.outputFolder(dir, "the search results");
+        CliFiles.noSymbolicLinks(dir, TuningReport.RESULTS, TuningReport.SUMMARY);
 
         ExampleSet train = examples(Split.TRAIN);
         if (maxTrainExamples != null && maxTrainExamples < train.size()) {
