@@ -65,6 +65,9 @@ public final class BenchCommand {
         @Override
         public Integer call() throws Exception {
             PrintWriter w = spec.commandLine().getOut();
+            if (out != null) {
+                CliFiles.outputFile(out, "the criteria table");
+            }
             FineGrainRules.Parameters d = FineGrainRules.Parameters.defaults();
             FineGrainRules.Parameters rules = new FineGrainRules.Parameters(delta, minSteps, d.smoothing(),
                     d.patience(), d.lossEpsilon(), steps / 2, d.stableWindows());
@@ -168,6 +171,7 @@ public final class BenchCommand {
             if (resume) {
                 Fig3Report.checkResumable(s, out);
             }
+            CliFiles.outputFolder(out, "the benchmark results");
             Fig3Report.MethodRunner fresh = inProcess
                     ? (m, seed, json) -> Fig3Benchmark.runMethod(s, m, seed, json)
                     : (m, seed, json) -> spawn(m, seed, json);

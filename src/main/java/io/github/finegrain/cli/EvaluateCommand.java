@@ -68,7 +68,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             j.put("val", e.validation());
             j.put("test", e.test());
             j.put("testFallbackShare", (double) fallback / test.size());
-            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), j);
+            CliFiles.replace(out, o -> new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(o, j));
         }
         return 0;
     }

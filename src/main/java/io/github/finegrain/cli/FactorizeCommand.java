@@ -10,7 +10,6 @@ import io.github.finegrain.factor.Tensor3;
 import io.github.finegrain.npy.Npy;
 import io.github.finegrain.npy.NpyArray;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -100,9 +99,7 @@ public final class FactorizeCommand implements Callable<Integer> {
             throw new ParameterException(cl, e.getMessage(), e);
         }
         CliFiles.inputFile(tensor, "a 3-way .npy tensor");
-        if (Files.exists(out) && !Files.isDirectory(out)) {
-            throw new io.github.finegrain.data.DataFormatException(out + ": is a file; expected a folder for the factors");
-        }
+        CliFiles.outputFolder(out, "the factors");
         Tensor3 x = readTensor(tensor);
         try {
             CpAls.checkRank(x.dim(0), x.dim(1), x.dim(2), rank);
@@ -112,7 +109,6 @@ public final class FactorizeCommand implements Callable<Integer> {
         CpAls.Runs runs = CpAls.fitWithRestarts(x, options, restarts);
         CpResult result = runs.best();
 
-        Files.createDirectories(out);
         for (int m = 0; m < 3; m++) {
             DMatrixRMaj f = result.factor(m);
             Npy.writeDoubles(out.resolve("factor_" + m + ".npy"), new NpyArray(new int[] {f.numRows, f.numCols},
@@ -184,6 +180,10 @@ public final class FactorizeCommand implements Callable<Integer> {
             x = Tensor3.of(array.shape(), array.data());
         } catch (IllegalArgumentException e) {
             throw new DataFormatException(file + ": " + e.getMessage());
+        }
+        if (!Double.isFinite(x.frobeniusNorm())) {
+            throw new DataFormatException(file + ": values too large: the tensor's Frobenius norm overflows a double "
+                    + "(scale the tensor down)");
         }
         if (x.frobeniusNorm() == 0) {
             throw new DataFormatException(file + ": the tensor is all zero, nothing to factorize");

@@ -36,6 +36,19 @@ public final class FinegrainCli {
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new FinegrainCli());
         cl.setExecutionExceptionHandler(new ExceptionHandler());
+        // a command that fails removes the output folders it created that are still empty (CliFiles)
+        CommandLine.IExecutionStrategy run = new CommandLine.RunLast();
+        cl.setExecutionStrategy(parsed -> {
+            CliFiles.commandStarted();
+            boolean ok = false;
+            try {
+                int code = run.execute(parsed);
+                ok = code == 0;
+                return code;
+            } finally {
+                CliFiles.commandEnded(ok);
+            }
+        });
         return cl;
     }
 }

@@ -87,6 +87,14 @@ public final class ImportSportvuCommand implements Callable<Integer> {
         }
         SportvuImport.Options options = new SportvuImport.Options(playByPlay, rateHz, rule, skipBadGames);
         Path rep = report != null ? report : out.resolveSibling(out.getFileName() + ".report.json");
+        for (Path in : inputs) {
+            if (!java.nio.file.Files.exists(in)) {
+                throw new java.nio.file.NoSuchFileException(in.toString(), null, "missing game file or folder");
+            }
+        }
+        CliFiles.inputFolder(playByPlay, "the play-by-play folder");
+        CliFiles.outputFile(out, "the example file");
+        CliFiles.outputFile(rep, "the import report");
         SportvuImport.Result r;
         if (System.console() != null) {
             try (me.tongfei.progressbar.ProgressBar bar = new me.tongfei.progressbar.ProgressBarBuilder()

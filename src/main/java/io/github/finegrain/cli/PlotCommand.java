@@ -78,8 +78,12 @@ public final class PlotCommand implements Callable<Integer> {
      */
     static Path writeReport(TrainedModel m, Path traceCsv, Path metricsJson, Path dir, int components)
             throws IOException {
-        JsonNode metrics = metricsJson != null && Files.isRegularFile(metricsJson)
-                ? new ObjectMapper().readTree(metricsJson.toFile()) : null;
+        // read metrics.json before drawing anything: a bad file fails the command with its name and no pictures
+        JsonNode metrics = metricsJson != null && Files.exists(metricsJson)
+                ? io.github.finegrain.data.JsonFiles.readTree(metricsJson, "metrics") : null;
+        if (metrics != null && !metrics.isObject()) {
+            throw new io.github.finegrain.data.DataFormatException(metricsJson + ": bad metrics: expected a JSON object");
+        }
         return ModelReport.write(m, traceCsv, metrics, dir, components);
     }
 }

@@ -64,9 +64,10 @@ public final class PredictCommand implements Callable<Integer> {
             CliFiles.outputFile(output, "the predictions");
         }
         List<String> lines = "-".equals(input.toString())
-                ? new java.io.BufferedReader(new java.io.InputStreamReader(System.in, StandardCharsets.UTF_8)).lines()
-                        .toList()
-                : Files.readAllLines(CliFiles.inputFile(input, "the CSV of rows to score"), StandardCharsets.UTF_8);
+                ? io.github.finegrain.data.TextFiles.readLines(System.in, "standard input", "the CSV of rows to score",
+                        io.github.finegrain.data.TextFiles.MAX_LINE_CHARS, Long.MAX_VALUE)
+                : io.github.finegrain.data.TextFiles.readLines(CliFiles.inputFile(input, "the CSV of rows to score"),
+                        "the CSV of rows to score", io.github.finegrain.data.TextFiles.MAX_LINE_CHARS, Long.MAX_VALUE);
         if (!lines.isEmpty() && lines.get(0).startsWith("\uFEFF")) {
             lines = new ArrayList<>(lines);
             lines.set(0, lines.get(0).substring(1)); // a UTF-8 byte-order mark

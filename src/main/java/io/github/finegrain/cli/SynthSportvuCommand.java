@@ -3,7 +3,6 @@ package io.github.finegrain.cli;
 import io.github.finegrain.bench.ImportBenchmark;
 import io.github.finegrain.bench.SyntheticGame;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -65,7 +64,7 @@ public final class SynthSportvuCommand implements Callable<Integer> {
         if (games < 1) {
             throw new IllegalArgumentException("--games must be >= 1, found " + games);
         }
-        Files.createDirectories(out);
+        CliFiles.outputFolder(out, "the synthetic games");
         for (int i = 1; i <= games; i++) {
             SyntheticGame g = SyntheticGame.generate(new SyntheticGame.Options(seed, i, seconds, 4, 6.0));
             Path f = "7z".equals(format) ? g.write7z(out.resolve("games"), prefix, false)

@@ -61,6 +61,8 @@ import picocli.CommandLine.Spec;
         description = "Train a spatial model on the bundled real NBA tracking data (or on an example file of "
                 + "import-sportvu with --examples) and evaluate it on the test games.")
 public final class TrainCommand implements Callable<Integer> {
+    /** Largest minibatch a resumed run's options may ask for. */
+    static final int MAX_BATCH = 1 << 24;
     private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
     };
@@ -206,6 +208,9 @@ public final class TrainCommand implements Callable<Integer> {
         Path dir = resume != null ? resume : runDir != null ? runDir
                 : Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         CliFiles.outputFolder(dir, "the run's files");
+        // a run overwrites these: a symbolic link among them would redirect the write elsewhere
+        CliFiles.noSymbolicLinks(dir, "metrics.json", "trace.csv", "model.zip", "model.zip.tmp", "run-options.json",
+                "report", "checkpoint");
         Map<String, Object> dataJson = new LinkedHashMap<>();
         Map<Split, ExampleSet> examples = loadExamples(out, dataJson);
         ExampleSet train = examples.get(Split.TRAIN);
@@ -244,7 +249,12 @@ public final class TrainCommand implements Callable<Integer> {
                         throw new io.github.finegrain.data.DataFormatException(optionsFile
                                 + ": missing; --resume needs a run directory written by train");
                     }
-                    options = MAPPER.readValue(optionsFile.toFile(), MultiResolutionOptions.class);
+                    options = io.github.finegrain.data.JsonFiles.read(optionsFile, MultiResolutionOptions.class,
+                            "run options");
+                    if (options.batchSize() > MAX_BATCH) {
+                        throw new io.github.finegrain.data.DataFormatException(optionsFile + ": bad run options field "
+                                + "batchSize: at most " + MAX_BATCH + ", found " + options.batchSize());
+                    }
                 } else {
                     options = multiResolutionOptions(tasks);
                     checkRankFits(options, tasks);
@@ -308,7 +318,7 @@ public final class TrainCommand implements Callable<Integer> {
         metrics.put("validationSeconds", validationSeconds);
         ModelBundle.save(model, ModelBundle.manifestOf(model, stageHistory).withTrainingOptions(provenance),
                 dir.resolve("model.zip"));
-        MAPPER.writeValue(dir.resolve("metrics.json").toFile(), metrics);
+        CliFiles.replace(dir.resolve("metrics.json"), o -> MAPPER.writeValue(o, metrics));
 
         out.printf("Test games: %d examples, %d positives; %.1f%% scored on the league task (%.1f%% by players never "
                 + "seen in training, the rest below --min-task-examples)%n", test.size(), test.positives(),
@@ -397,7 +407,9 @@ public final class TrainCommand implements Callable<Integer> {
                 + " players):");
         out.printf("  %-5s %6s %9s %9s %6s%n", "split", "games", "examples", "positives", "rate");
         dataJson.put("examples", examplesFile.toString());
-        dataJson.put("exampleFileMetadata", new ObjectMapper().readValue(file.metadata(), MAP));
+        dataJson.put("exampleFileMetadata", io.github.finegrain.data.JsonFiles.mapper().convertValue(
+                io.github.finegrain.data.JsonFiles.parse(file.metadata(), examplesFile.toString(),
+                        "example-file metadata"), MAP));
         for (Split s : Split.values()) {
             ExampleSet ex = file.read(s);
             List<String> games = file.games().stream().filter(g -> g.split() == s).map(ExampleFile.Game::gameId)

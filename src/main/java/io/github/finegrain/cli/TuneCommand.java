@@ -101,6 +101,8 @@ public final class TuneCommand implements Callable<Integer> {
         Path dir = out != null ? out : Path.of("tune-" + s.name() + "-" + java.time.format.DateTimeFormatter
                 .ofPattern("yyyyMMdd-HHmmss").withZone(java.time.ZoneOffset.UTC).format(java.time.Instant.now()));
         checkOutput(dir);
+        CliFiles.outputFolder(dir, "the search results");
+        CliFiles.noSymbolicLinks(dir, TuningReport.RESULTS, TuningReport.SUMMARY);
 
         ExampleSet train = examples(Split.TRAIN);
         if (maxTrainExamples != null && maxTrainExamples < train.size()) {
@@ -119,7 +121,6 @@ public final class TuneCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new io.github.finegrain.data.DataFormatException(space + ": parameters.rank: " + e.getMessage());
         }
-        Files.createDirectories(dir);
 
         List<TrialResult> done = new ArrayList<>();
         Tuner.Result result;

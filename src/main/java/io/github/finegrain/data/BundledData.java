@@ -2,11 +2,8 @@ package io.github.finegrain.data;
 
 import io.github.finegrain.npy.Npy;
 import io.github.finegrain.npy.NpyArray;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -84,27 +81,29 @@ public final class BundledData {
 
     private static List<String[]> readNames(Opener opener, String name) throws IOException {
         List<String[]> lines = new ArrayList<>();
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(opener.open(name), StandardCharsets.UTF_8))) {
-            String line;
-            int no = 0;
-            while ((line = r.readLine()) != null) {
-                no++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                String[] parts = line.split(",", -1);
-                if (parts.length != 10) {
-                    throw new DataFormatException(name + " line " + no + ": expected 10 comma-separated names, found "
-                            + parts.length);
-                }
-                for (int j = 0; j < 10; j++) {
-                    parts[j] = parts[j].trim();
-                    if (parts[j].isEmpty()) {
-                        throw new DataFormatException(name + " line " + no + ": empty name in column " + j);
-                    }
-                }
-                lines.add(parts);
+        List<String> text;
+        try (InputStream in = opener.open(name)) {
+            // strict UTF-8 and bounded lines: a damaged names file is an error naming the line, not silently read
+            text = TextFiles.readLines(in, name, "a names file", TextFiles.MAX_LINE_CHARS, Long.MAX_VALUE);
+        }
+        int no = 0;
+        for (String line : text) {
+            no++;
+            if (line.isBlank()) {
+                continue;
             }
+            String[] parts = line.split(",", -1);
+            if (parts.length != 10) {
+                throw new DataFormatException(name + " line " + no + ": expected 10 comma-separated names, found "
+                        + parts.length);
+            }
+            for (int j = 0; j < 10; j++) {
+                parts[j] = parts[j].trim();
+                if (parts[j].isEmpty()) {
+                    throw new DataFormatException(name + " line " + no + ": empty name in column " + j);
+                }
+            }
+            lines.add(parts);
         }
         return lines;
     }

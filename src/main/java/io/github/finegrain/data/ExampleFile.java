@@ -1,5 +1,6 @@
 package io.github.finegrain.data;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -66,6 +67,10 @@ public final class ExampleFile {
     public static final int MAX_STRING_BYTES = 1 << 20;
     private static final int FIXED_HEADER = 40;
     private static final int TRAILER = 12;
+    /** Smallest game record: five empty strings, split, first row, rows, positives. */
+    private static final int MIN_GAME_BYTES = 5 * 4 + 1 + 8 + 4 + 4;
+    /** Smallest task record: two empty strings and three counts. */
+    private static final int MIN_TASK_BYTES = 2 * 4 + 3 * 4;
     private static final int BUFFER = 1 << 16;
 
     /**
@@ -224,9 +229,20 @@ public final class ExampleFile {
             if (!Arrays.equals(end, MAGIC)) {
                 throw bad(file, "the closing magic bytes are missing (not completely written)");
             }
+            // every game record takes at least 37 bytes and every task record 20: counts the header cannot hold
+            // (e.g. 2^31 - 1 games in a small file) are refused before any table is allocated
+            long minimum = 4 + (long) g * MIN_GAME_BYTES + (long) k * MIN_TASK_BYTES;
+            if (minimum > header - FIXED_HEADER) {
+                throw bad(file, "corrupt header: " + g + " games and " + k + " tasks need at least " + minimum
+                        + " bytes of tables, the header has " + (header - FIXED_HEADER));
+            }
             ByteBuffer tables = read(ch, FIXED_HEADER, header - FIXED_HEADER);
             try {
                 String meta = string(tables, file);
+                JsonNode metaTree = JsonFiles.parse(meta, file.toString(), "example-file metadata");
+                if (!metaTree.isObject()) {
+                    throw bad(file, "the metadata is not a JSON object");
+                }
                 List<Game> games = new ArrayList<>(g);
                 long next = 0;
                 for (int i = 0; i < g; i++) {

@@ -8,7 +8,9 @@ import org.datavec.api.split.InputSplit;
 
 /**
  * A DataVec record reader over the examples of one split of an {@link ExampleFile}, streamed from disk (memory
- * does not grow with the file). Records: see {@link ExampleRecordReader}.
+ * does not grow with the file). Records: see {@link ExampleRecordReader}. {@link #initialize} checks the header,
+ * the tables and the CRC-32C of the whole file (one sequential read) before the first record; each row is checked
+ * as it is read.
  *
  * <pre>{@code
  * ExampleFile file = ExampleFile.open(path);
@@ -45,7 +47,7 @@ public final class ExampleFileRecordReader extends ExampleRecordReader {
      * Opens the example file named by {@code inputSplit} (exactly one location, e.g. a {@code FileSplit} of the
      * file).
      *
-     * @throws DataFormatException if it is not a complete example file
+     * @throws DataFormatException if it is not a complete example file or its checksum does not match
      */
     @Override
     public void initialize(InputSplit inputSplit) throws IOException {
@@ -56,7 +58,9 @@ public final class ExampleFileRecordReader extends ExampleRecordReader {
         close();
         this.inputSplit = inputSplit;
         uri = l.get(0);
-        file = ExampleFile.open(Path.of(uri));
+        ExampleFile opened = ExampleFile.open(Path.of(uri));
+        opened.verifyChecksum(); // as the file format promises: a damaged file is refused, not read as data
+        file = opened;
         rewind();
     }
 

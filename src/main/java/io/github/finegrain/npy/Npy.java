@@ -30,6 +30,10 @@ public final class Npy {
     private static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
     private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
     private static final double MAX_EXACT_LONG = 9007199254740992.0; // 2^53
+    /** Most values (and dimensions) one array may hold: a Java array's limit. */
+    public static final long MAX_VALUES = Integer.MAX_VALUE - 8;
+    /** Most dimensions an array may have (NumPy's limit). */
+    public static final int MAX_RANK = 64;
 
     private Npy() {
     }
@@ -41,8 +45,12 @@ public final class Npy {
      * @throws IOException        if the file cannot be read
      */
     public static NpyArray read(Path file) throws IOException {
+        if (Files.exists(file) && !Files.isRegularFile(file)) {
+            throw new NpyFormatException(file + ": not a regular file (expected a .npy file)");
+        }
+        long size = Files.size(file);
         try (InputStream in = Files.newInputStream(file)) {
-            return read(in, file.toString());
+            return read(in, file.toString(), size);
         }
     }
 
@@ -53,6 +61,15 @@ public final class Npy {
      * @throws NpyFormatException if the content is not a supported {@code .npy} array
      */
     public static NpyArray read(InputStream stream, String source) throws IOException {
+        return read(stream, source, -1);
+    }
+
+    /**
+     * Reads one array; when {@code length} is not negative, the header's shape must account for exactly
+     * {@code length} bytes in all, checked before anything is allocated. Without a length, memory grows only with
+     * the values actually read, so a header that claims more than the stream holds fails at the end of the stream.
+     */
+    private static NpyArray read(InputStream stream, String source, long length) throws IOException {
         DataInputStream in = new DataInputStream(stream);
         byte[] magic = new byte[6];
         readFully(in, magic, source, "magic string");
@@ -84,10 +101,11 @@ public final class Npy {
         int[] shape = parseShape(group(SHAPE, header, source, "shape"), source);
         long count = 1;
         for (int d : shape) {
-            count *= d;
-        }
-        if (count > Integer.MAX_VALUE - 8) {
-            throw new NpyFormatException(source + ": array of " + count + " values is too large");
+            count *= d; // each d is in [0, 2^31 - 1] and the running count below 2^31, so this cannot overflow
+            if (count > MAX_VALUES) {
+                throw new NpyFormatException(source + ": shape " + Arrays.toString(shape) + " holds more than the "
+                        + MAX_VALUES + " values this reader accepts");
+            }
         }
         int width = switch (descr) {
             case "<f8", "<i8" -> 8;
@@ -96,12 +114,21 @@ public final class Npy {
             default -> throw new NpyFormatException(source + ": unsupported dtype '" + descr
                     + "' (expected little-endian <f8, <f4, <i8, <i4 or |u1)");
         };
-        double[] data = new double[(int) count];
+        long dataStart = 6 + 2 + (major == 1 ? 2 : 4) + headerLength;
+        if (length >= 0 && length != dataStart + count * width) {
+            throw new NpyFormatException(source + ": the header's shape " + Arrays.toString(shape) + " of " + descr
+                    + " needs " + (dataStart + count * width) + " bytes but the file has " + length);
+        }
+        // grow with the values actually read: a header claiming more than the stream holds cannot allocate it all
+        double[] data = new double[(int) Math.min(count, 1 << 16)];
         byte[] raw = new byte[(int) Math.min(count * width, 1 << 20) / width * width];
         int done = 0;
         while (done < count) {
             int n = (int) Math.min(count - done, raw.length / width);
             readFully(in, raw, 0, n * width, source, "data (value " + done + " of " + count + ")");
+            if (done + n > data.length) {
+                data = Arrays.copyOf(data, (int) Math.min(count, Math.max(2L * data.length, done + n)));
+            }
             ByteBuffer buf = ByteBuffer.wrap(raw, 0, n * width).order(ByteOrder.LITTLE_ENDIAN);
             for (int i = 0; i < n; i++) {
                 data[done + i] = switch (descr) {
@@ -181,6 +208,9 @@ public final class Npy {
 
     private static int[] parseShape(String text, String source) throws NpyFormatException {
         String[] parts = text.split(",");
+        if (parts.length > MAX_RANK + 1) {
+            throw new NpyFormatException(source + ": shape in header has more than " + MAX_RANK + " dimensions");
+        }
         int[] dims = new int[parts.length];
         int n = 0;
         for (String p : parts) {
@@ -188,11 +218,18 @@ public final class Npy {
             if (t.isEmpty()) {
                 continue;
             }
+            long d;
             try {
-                dims[n++] = Integer.parseInt(t.endsWith("L") ? t.substring(0, t.length() - 1) : t);
+                d = Long.parseLong(t.endsWith("L") ? t.substring(0, t.length() - 1) : t);
             } catch (NumberFormatException e) {
-                throw new NpyFormatException(source + ": bad shape entry '" + t + "' in header");
+                throw new NpyFormatException(source + ": bad shape entry '" + (t.length() > 40 ? t.substring(0, 40)
+                        + "..." : t) + "' in header (expected a non-negative integer)");
             }
+            if (d < 0 || d > MAX_VALUES) {
+                throw new NpyFormatException(source + ": shape entry " + d + " in header is "
+                        + (d < 0 ? "negative" : "larger than " + MAX_VALUES));
+            }
+            dims[n++] = (int) d;
         }
         return Arrays.copyOf(dims, n);
     }

@@ -1,8 +1,6 @@
 package io.github.finegrain.report;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -56,7 +54,8 @@ public record TracePoint(double seconds, int iteration, int stage, String kind, 
      *                     file, line and column)
      */
     public static List<TracePoint> readCsv(Path file) throws IOException {
-        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        List<String> lines = io.github.finegrain.data.TextFiles.readLines(file, "the training trace",
+                io.github.finegrain.data.TextFiles.MAX_LINE_CHARS, 1L << 30);
         return parse(lines, file.toString());
     }
 

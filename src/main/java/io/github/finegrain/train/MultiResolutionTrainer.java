@@ -210,6 +210,15 @@ public final class MultiResolutionTrainer {
         }
         options.checkRankFits(setup.tasks.size());
         MultiLayerNetwork net = RunCheckpoint.network(checkpointDir);
+        RunCheckpoint.checkNetwork(checkpointDir, net, options.ladder().get(cp.nextStage()), setup.tasks.size(),
+                options.rank());
+        long batchesPerEpoch = (setup.rows.numExamples() + (long) options.batchSize() - 1) / options.batchSize();
+        if (cp.position() > batchesPerEpoch) {
+            throw new io.github.finegrain.data.DataFormatException(checkpointDir.resolve(RunCheckpoint.STATE)
+                    + ": bad checkpoint state: field position " + cp.position() + " is past the end of an epoch of "
+                    + batchesPerEpoch + " minibatches (" + setup.rows.numExamples() + " rows in minibatches of "
+                    + options.batchSize() + ")");
+        }
         MultiLayerNetwork best = RunCheckpoint.best(checkpointDir);
         if (best == null && !cp.stages().isEmpty()) {
             LOG.warn("{}: the checkpoint has no {} (written before finegrain chose the final model across stages): "

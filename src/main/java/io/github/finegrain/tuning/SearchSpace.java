@@ -1,9 +1,7 @@
 package io.github.finegrain.tuning;
 
-import com.fasterxml.jackson.core.JsonParseException;
-import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.finegrain.data.DataFormatException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -57,7 +55,12 @@ public record SearchSpace(String name, Search search, int candidates, long seed,
     /** The version of the file format this class reads. */
     public static final int FORMAT_VERSION = 1;
 
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]+");
+    /** A name of letters, digits, '.', '_' and '-' that is not only dots (so {@code tuning/<name>} stays inside). */
+    private static final Pattern NAME = Pattern.compile("(?!\\.+$)[A-Za-z0-9._-]{1,100}");
+    /** Largest search space file read, in bytes. */
+    public static final long MAX_FILE_BYTES = 1L << 20;
+    /** Most points a grid search may enumerate (Arbiter builds the whole grid in memory before the first one). */
+    public static final long MAX_GRID_POINTS = 100_000;
     private static final Set<String> FIELDS = Set.of("formatVersion", "name", "search", "candidates", "seed",
             "gridPoints", "parameters");
     private static final List<String> PARAMETERS = List.of("rank", "delta", "learningRate", "cpLearningRate");
@@ -91,6 +94,10 @@ public record SearchSpace(String name, Search search, int candidates, long seed,
         if (gridPoints < 2) {
             throw new IllegalArgumentException("gridPoints must be >= 2, found " + gridPoints);
         }
+        if (search == Search.GRID && gridSize(gridPoints, rank, delta, learningRate, cpLearningRate) > MAX_GRID_POINTS) {
+            throw new IllegalArgumentException("a grid of " + (long) gridSize(gridPoints, rank, delta, learningRate,
+                    cpLearningRate) + " points is more than the " + MAX_GRID_POINTS + " allowed");
+        }
         if (rank != null && (rank.min() < 1 || rank.min() != Math.rint(rank.min()) || rank.max() != Math.rint(
                 rank.max()) || rank.max() > Integer.MAX_VALUE || rank.scale() != Range.Scale.LINEAR)) {
             throw new IllegalArgumentException("rank needs integer bounds >= 1 on a linear scale, found " + rank);
@@ -113,16 +120,18 @@ public record SearchSpace(String name, Search search, int candidates, long seed,
      *                             file and the field, and says what was expected and found)
      */
     public static SearchSpace read(Path file) throws IOException {
-        if (!Files.isRegularFile(file)) {
+        if (!Files.exists(file)) {
             throw new NoSuchFileException(file + " (no such search space file)");
         }
-        ObjectMapper mapper = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+        io.github.finegrain.data.JsonFiles.checkRegularFile(file, MAX_FILE_BYTES, "a search space file");
         JsonNode root;
         try {
-            root = mapper.readTree(file.toFile());
-        } catch (JsonParseException e) {
-            throw new DataFormatException(file + ": not valid JSON: " + e.getOriginalMessage() + " at line "
-                    + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr());
+            root = io.github.finegrain.data.JsonFiles.mapper().readTree(Files.readAllBytes(file));
+        } catch (JacksonException e) {
+            var where = e.getLocation();
+            throw new DataFormatException(file + ": not valid JSON: " + e.getOriginalMessage()
+                    + (where == null || where.getLineNr() < 1 ? ""
+                    : " at line " + where.getLineNr() + ", column " + where.getColumnNr()));
         }
         String stem = file.getFileName().toString().replaceFirst("\\.json$", "");
         return parse(root, file.toString(), stem);
@@ -191,8 +200,31 @@ public record SearchSpace(String name, Search search, int candidates, long seed,
                 ranges[i] = f.range(params.get(p), "parameters." + p, p.equals("rank"), p.equals("delta") ? 0 : -1);
             }
         }
+        double size = gridSize(gridPoints, ranges[0], ranges[1], ranges[2], ranges[3]);
+        if (search == Search.GRID && size > MAX_GRID_POINTS) {
+            throw f.error("gridPoints", "a grid of at most " + MAX_GRID_POINTS + " points (Arbiter enumerates the "
+                    + "whole grid in memory)", gridPoints + " values per parameter, " + String.format(Locale.ROOT,
+                    "%.3g", size) + " points");
+        }
         return new SearchSpace(name, search, candidates, seedNode.asLong(), gridPoints, ranges[0], ranges[1],
                 ranges[2], ranges[3]);
+    }
+
+    /**
+     * Points of the grid Arbiter's {@code GridSearchCandidateGenerator} enumerates: the product over searched
+     * parameters of {@code gridPoints} (a continuous range) or {@code min(max - min + 1, gridPoints)} (the integer
+     * rank); a fixed value counts 1. A double, so that a hostile file cannot overflow it.
+     */
+    static double gridSize(int gridPoints, Range... ranges) {
+        double size = 1;
+        for (int i = 0; i < ranges.length; i++) {
+            Range r = ranges[i];
+            if (r == null || r.min() == r.max()) {
+                continue;
+            }
+            size *= i == 0 ? Math.min(r.max() - r.min() + 1, gridPoints) : gridPoints;
+        }
+        return size;
     }
 
     /** The searched parameters and their ranges, for reports, e.g. {@code rank [5, 40], delta [1e-4, 0.05] log}. */

@@ -47,7 +47,7 @@ public record TrialResult(int candidate, TuningPoint point, String status, doubl
     public String csv() {
         return String.join(",", Integer.toString(candidate), Integer.toString(point.rank()), g(point.delta()),
                 g(point.learningRate()), g(point.cpLearningRate()), f(score), f(rocAuc),
-                String.format(Locale.ROOT, "%.1f", seconds), Integer.toString(stages),
+                String.format(Locale.ROOT, "%.3f", seconds), Integer.toString(stages),
                 Integer.toString(ruleTransitions), Integer.toString(fineGrainEvents), finalModel, status,
                 message.isEmpty() ? "" : "\"" + message.replace("\"", "\"\"").replace('\n', ' ') + "\"");
     }

@@ -172,11 +172,11 @@ class ModelBundleTest {
         Path file = withManifest(saved(), m -> m.put("court", "8x10"));
         assertThatThrownBy(() -> ModelBundle.load(file))
                 .isInstanceOf(DataFormatException.class)
-                .hasMessageStartingWith(file + ": corrupt manifest finegrain-manifest.json");
+                .hasMessageStartingWith(file + " (entry finegrain-manifest.json): bad manifest field court");
         Path noVersion = withManifest(saved(), m -> m.remove("formatVersion"));
         assertThatThrownBy(() -> ModelBundle.readManifest(noVersion))
                 .isInstanceOf(DataFormatException.class)
-                .hasMessage(noVersion + ": corrupt manifest finegrain-manifest.json: expected an integer formatVersion, "
+                .hasMessage(noVersion + " (entry finegrain-manifest.json): field formatVersion: expected an integer, "
                         + "found null");
         Path missing = dir.resolve("nope.zip");
         assertThatThrownBy(() -> ModelBundle.load(missing))
@@ -189,6 +189,7 @@ class ModelBundleTest {
         Path file = withManifest(saved(), m -> m.withArray("tasks").remove(3));
         assertThatThrownBy(() -> ModelBundle.load(file))
                 .isInstanceOf(DataFormatException.class)
-                .hasMessage(file + ": manifest (3 tasks, 4x5, 3x3) disagrees with the network (4 tasks, 4x5, 3x3)");
+                .hasMessage(file + ": manifest (full-rank, 3 tasks, 4x5, 3x3) disagrees with the network (full-rank, 4 tasks, "
+                        + "4x5, 3x3)");
     }
 }

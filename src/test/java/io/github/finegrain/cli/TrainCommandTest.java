@@ -115,6 +115,24 @@ class TrainCommandTest {
         int again = run("train", "--resume", runDir.toString(), "--max-train-examples", "2000");
         assertThat(again).isEqualTo(FinegrainCli.EXIT_BAD_INPUT);
         assertThat(err.toString()).contains("the run already finished");
+
+        // another model's network in place of the checkpoint's: refused before any training, never marked finished
+        Path cp = runDir.resolve("checkpoint");
+        com.fasterxml.jackson.databind.node.ObjectNode state = (com.fasterxml.jackson.databind.node.ObjectNode)
+                new ObjectMapper().readTree(cp.resolve("state.json").toFile());
+        state.put("nextStage", 5);
+        state.withArray("stages").remove(5);
+        Files.writeString(cp.resolve("state.json"), state.toString());
+        Files.copy(Path.of("src/test/resources/golden/bundle-v1/model.zip"), cp.resolve("network.zip"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        String traceBefore = Files.readString(runDir.resolve("trace.csv"));
+        int other = run("train", "--resume", runDir.toString(), "--max-train-examples", "2000");
+        assertThat(other).as(err.toString()).isEqualTo(FinegrainCli.EXIT_BAD_INPUT);
+        assertThat(err.toString()).contains(cp.resolve("network.zip") + ": the checkpoint's network (cp 40x50 / "
+                + "12x12, 2 tasks, rank 20) is not the one this run's stage starts from").contains("another run");
+        assertThat(new ObjectMapper().readTree(cp.resolve("state.json").toFile()).path("nextStage").asInt())
+                .isEqualTo(5);
+        assertThat(Files.readString(runDir.resolve("trace.csv"))).isEqualTo(traceBefore);
     }
 
     @Test

@@ -55,7 +55,7 @@ class TuneCommandTest {
             // the slice's positive rate is ~0.13: a trained model beats the constant predictor's ~0.39 nats a bit
             assertThat(score).isBetween(0.2, 0.45);
             assertThat(Double.parseDouble(c[6])).isBetween(0.5, 1.0);
-            assertThat(Double.parseDouble(c[7])).isPositive();
+            assertThat(Double.parseDouble(c[7])).as(lines.get(i)).isPositive();
             assertThat(c[8]).isEqualTo("6");
             assertThat(c[9]).isEqualTo("0"); // 3 steps < the rules' 40 minimum steps: every stage ends at max-steps
             assertThat(c[10]).isEqualTo("4");

@@ -73,6 +73,10 @@ class SearchSpaceTest {
             missing max         | {"formatVersion": 1, "search": "random", "candidates": 4, "seed": 1, "parameters": {"delta": {"min": 0.001}}} | field 'parameters.delta.max': expected a value, found none (the field is missing)
             one grid point      | {"formatVersion": 1, "search": "grid", "candidates": 4, "seed": 1, "gridPoints": 1, "parameters": {}}    | field 'gridPoints': expected an integer >= 2, found 1
             bad name            | {"formatVersion": 1, "name": "../up", "search": "grid", "candidates": 4, "seed": 1, "parameters": {}}    | field 'name': expected a name of letters, digits, '.', '_' or '-', found "../up"
+            dots name           | {"formatVersion": 1, "name": "..", "search": "grid", "candidates": 4, "seed": 1, "parameters": {}}      | field 'name': expected a name of letters, digits, '.', '_' or '-', found ".."
+            dot name            | {"formatVersion": 1, "name": ".", "search": "grid", "candidates": 4, "seed": 1, "parameters": {}}       | field 'name': expected a name of letters, digits, '.', '_' or '-', found "."
+            grid of 1e9 points  | {"formatVersion": 1, "search": "grid", "candidates": 4, "seed": 1, "gridPoints": 1000, "parameters": {"delta": {"min": 0.001, "max": 0.1}, "learningRate": {"min": 0.001, "max": 0.1}, "cpLearningRate": {"min": 0.001, "max": 0.1}}} | field 'gridPoints': expected a grid of at most 100000 points (Arbiter enumerates the whole grid in memory), found 1000 values per parameter, 1.00e+09 points
+            grid of 2^31-1      | {"formatVersion": 1, "search": "grid", "candidates": 4, "seed": 1, "gridPoints": 2147483647, "parameters": {"delta": {"min": 0.001, "max": 0.1}}} | found 2147483647 values per parameter, 2.15e+09 points
             array               | [1, 2]                                                                                                   | expected a JSON object, found array
             """)
     void aMalformedFieldIsADataFormatExceptionNamingTheFileAndTheField(String label, String json, String message)
@@ -90,6 +94,23 @@ class SearchSpaceTest {
         Path dup = write("dup.json", "{\"seed\": 1, \"seed\": 2}");
         assertThatThrownBy(() -> SearchSpace.read(dup)).isInstanceOf(DataFormatException.class)
                 .hasMessageContaining("Duplicate field 'seed'");
+    }
+
+    @Test
+    void deepNestingHugeStringsAndAFolderAreRefusedNamingTheFile() throws IOException {
+        Path deep = write("deep.json", "{\"x\": " + "[".repeat(10_000) + "]".repeat(10_000) + "}");
+        assertThatThrownBy(() -> SearchSpace.read(deep)).isInstanceOf(DataFormatException.class)
+                .hasMessageStartingWith(deep + ": not valid JSON: ").hasMessageContaining("nesting depth");
+        Path huge = write("huge.json", "{\"name\": \"" + "a".repeat(2 << 20) + "\"}");
+        assertThatThrownBy(() -> SearchSpace.read(huge)).isInstanceOf(DataFormatException.class)
+                .hasMessageStartingWith(huge + ": ").hasMessageContaining("bytes allowed");
+        Path folder = Files.createDirectories(dir.resolve("folder.json"));
+        assertThatThrownBy(() -> SearchSpace.read(folder)).isInstanceOf(DataFormatException.class)
+                .hasMessageStartingWith(folder + ": not a regular file");
+        Path dots = write("...json", "{\"formatVersion\": 1, \"search\": \"random\", \"candidates\": 4, "
+                + "\"seed\": 1, \"parameters\": {}}");
+        assertThatThrownBy(() -> SearchSpace.read(dots)).isInstanceOf(DataFormatException.class)
+                .hasMessageContaining("field 'name'");
     }
 
     @Test

@@ -2,7 +2,6 @@ package io.github.finegrain.data.sportvu;
 
 import io.github.finegrain.data.DataFormatException;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -37,6 +36,8 @@ import java.util.Set;
 public record PlayByPlay(String file, String gameId, int rows, List<FieldGoalAttempt> attempts,
         Set<Integer> eventNums) {
 
+    /** Largest play-by-play file read, in bytes (64 MiB; a game's file is well under 1 MB). */
+    public static final long MAX_FILE_BYTES = 64L << 20;
     /** {@code EVENTMSGTYPE} of a made field goal. */
     public static final int MADE_FIELD_GOAL = 1;
     /** {@code EVENTMSGTYPE} of a missed field goal. */
@@ -78,7 +79,8 @@ public record PlayByPlay(String file, String gameId, int rows, List<FieldGoalAtt
      * @throws DataFormatException if it breaks a rule above
      */
     public static PlayByPlay read(Path file, String expectedGameId) throws IOException {
-        String text = Files.readString(file, StandardCharsets.UTF_8);
+        // a game's play-by-play is well under 1 MB; the cap keeps a hostile 1 GB file (or line) out of memory
+        String text = io.github.finegrain.data.TextFiles.readString(file, "a play-by-play file", MAX_FILE_BYTES);
         return parse(text, file.toString(), expectedGameId);
     }
 

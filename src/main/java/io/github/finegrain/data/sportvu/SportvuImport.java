@@ -244,8 +244,9 @@ public final class SportvuImport {
                         failed.add(f);
                     }
                 } finally {
-                    progress.gameDone(++done, files.size(), gf.path());
+                    done++;
                 }
+                progress.gameDone(done, files.size(), gf.path()); // only for a file read (or skipped), not one that failed
             }
             rows = w.rows();
             List<String> ids = games.stream().map(PendingGame::gameId).toList();

@@ -65,6 +65,9 @@ public final class SportvuReader {
     /** Most distinct moments (and most rejected copies) of one game log: 5.8 hours at 25 Hz (a game has ~70,000). */
     public static final int MAX_MOMENTS = 1 << 19;
 
+    /** Most bytes (whitespace) read after the end of the game's JSON document. */
+    public static final int MAX_TRAILING_BYTES = 1 << 16;
+
     private static final JsonFactory JSON = JsonFactory.builder()
             .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
             .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
@@ -159,6 +162,7 @@ public final class SportvuReader {
         try (JsonParser parser = JSON.createParser(in)) {
             p = parser;
             parseRoot();
+            checkTrailing(parser, in);
             p = null;
             handOn();
         } catch (ListenerFailure e) {
@@ -209,9 +213,27 @@ public final class SportvuReader {
         if (!sawEvents) {
             throw bad("no \"events\" array");
         }
-        t = p.nextToken();
-        if (t != null) {
-            throw bad("unexpected " + describe(t) + " after the end of the game object");
+    }
+
+    /**
+     * Stops at the end of the JSON document: what follows may only be whitespace, and at most
+     * {@value #MAX_TRAILING_BYTES} bytes of it (a log with gigabytes of spaces appended is refused at once instead
+     * of being read to its end).
+     */
+    private void checkTrailing(JsonParser parser, InputStream in) throws IOException {
+        java.io.ByteArrayOutputStream buffered = new java.io.ByteArrayOutputStream();
+        parser.releaseBuffered(buffered);
+        byte[] tail = in.readNBytes(MAX_TRAILING_BYTES + 1 - Math.min(MAX_TRAILING_BYTES, buffered.size()));
+        int total = buffered.size() + tail.length;
+        for (byte[] part : new byte[][] {buffered.toByteArray(), tail}) {
+            for (byte b : part) {
+                if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
+                    throw bad("unexpected content after the end of the game object");
+                }
+            }
+        }
+        if (total > MAX_TRAILING_BYTES) {
+            throw bad("more than " + MAX_TRAILING_BYTES + " bytes after the end of the game object; stopped reading");
         }
     }
 
