@@ -101,34 +101,115 @@ public final class MultiResolutionTrainer {
 
     /**
      * Trains on rows that are already {@link io.github.finegrain.model.InputRow input rows} (task index in column 0,
-     * label [rows, 1]), e.g. from a DataVec {@code RecordReaderDataSetIterator}. The iterators are read once into
-     * memory (the trainer reshuffles every epoch and validates on the whole validation set).
+     * label [rows, 1]), e.g. from a DataVec {@code RecordReaderDataSetIterator}. The training rows are copied once to
+     * a temporary file ({@link SpilledRows}, deleted at the end) and streamed from it block-shuffled every epoch, so
+     * they are never all in memory; the validation rows are read into memory (the whole set is scored at every
+     * validation).
      *
      * @param tasks the task map the rows' task indexes refer to (its size is the layer's task count)
+     * @throws java.io.UncheckedIOException if the temporary file cannot be written or read
      */
     public Result fit(org.nd4j.linalg.dataset.api.iterator.DataSetIterator trainRows,
             org.nd4j.linalg.dataset.api.iterator.DataSetIterator validationRows, TaskIndex tasks) {
-        DataSet rows = collect(trainRows);
         DataSet val = collect(validationRows);
+        try {
+            SpilledRows spilled = SpilledRows.spill(trainRows, null);
+            BlockShuffledStream.Blocks blocks = spilled.blocks();
+            try (MinibatchStream stream = BlockShuffledStream.withDefaultBuffer(blocks, options.batchSize(),
+                    options.seed(), options.dataType(), 0, 0)) {
+                return fit(stream, val, tasks, spilled.positiveRate(), spilled.fingerprint());
+            } finally {
+                blocks.close();
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Trains from {@code train} as it stands (a fresh stream starts at its first minibatch), without checkpoints;
+     * nothing is collected: the trainer takes one minibatch at a time. The caller closes the stream.
+     *
+     * @param validation   scoring rows held in memory (see {@link StreamedTrainingData#validation()})
+     * @param tasks        the task map of the rows
+     * @param positiveRate share of positive training rows, for the initial bias
+     * @param fingerprint  identifies the training rows (recorded in the model)
+     */
+    public Result fit(MinibatchStream train, DataSet validation, TaskIndex tasks, double positiveRate,
+            String fingerprint) {
+        StreamedTrainingData data = new StreamedTrainingData(tasks, (e, p) -> {
+            if (e != train.epoch() || p != train.position()) {
+                throw new IllegalStateException("the stream is at epoch " + train.epoch() + ", minibatch "
+                        + train.position() + ", not " + e + ", " + p);
+            }
+            return new MinibatchStream() { // the caller's stream, not closed here
+                @Override
+                public DataSet next() {
+                    return train.next();
+                }
+
+                @Override
+                public int epoch() {
+                    return train.epoch();
+                }
+
+                @Override
+                public int position() {
+                    return train.position();
+                }
+
+                @Override
+                public long rowsPerEpoch() {
+                    return train.rowsPerEpoch();
+                }
+
+                @Override
+                public int batchesPerEpoch() {
+                    return train.batchesPerEpoch();
+                }
+            };
+        }, positiveRate, fingerprint, validation);
+        try {
+            return fit(data, null, Integer.MAX_VALUE);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Trains from a stream opened by {@code data} at (0, 0), writing a {@link RunCheckpoint} (with the stream's
+     * epoch and position) to {@code checkpointDir} at every stage boundary (when not null). The stream is closed at
+     * the end.
+     *
+     * @param stopAfterStage stop after this stage index (to test resuming); {@code Integer.MAX_VALUE} for a full run
+     * @throws java.io.IOException if a checkpoint cannot be written or the stream cannot be opened
+     */
+    public Result fit(StreamedTrainingData data, java.nio.file.Path checkpointDir, int stopAfterStage)
+            throws java.io.IOException {
+        return start(setup(data), checkpointDir, stopAfterStage);
+    }
+
+    /**
+     * Continues a run of {@link #fit(StreamedTrainingData, java.nio.file.Path, int)} from the checkpoint in
+     * {@code checkpointDir}: the stream is opened at the checkpoint's (epoch, position).
+     *
+     * @throws io.github.finegrain.data.DataFormatException if the checkpoint is missing, corrupt, or belongs to other
+     *                                                      training data
+     */
+    public Result resume(StreamedTrainingData data, java.nio.file.Path checkpointDir) throws java.io.IOException {
+        return resume(setup(data), checkpointDir);
+    }
+
+    private Setup setup(StreamedTrainingData data) {
+        DataSet val = data.validation();
         double[] y = val.getLabels().reshape(val.numExamples()).toDoubleVector();
         byte[] labels = new byte[y.length];
         for (int i = 0; i < y.length; i++) {
             labels[i] = (byte) y[i];
         }
-        String fingerprint;
-        try {
-            java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
-            md.update(rows.getFeatures().data().asBytes());
-            md.update(rows.getLabels().data().asBytes());
-            fingerprint = java.util.HexFormat.of().formatHex(md.digest());
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is not available", e);
-        }
-        try {
-            return start(new Setup(tasks, rows, val, labels, fingerprint), null, Integer.MAX_VALUE);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        DataSet v = new DataSet(val.getFeatures().castTo(options.dataType()),
+                val.getLabels().castTo(options.dataType()));
+        return new Setup(data.tasks(), data.train(), data.positiveRate(), v, labels, data.fingerprint());
     }
 
     private DataSet collect(org.nd4j.linalg.dataset.api.iterator.DataSetIterator it) {
@@ -146,8 +227,7 @@ public final class MultiResolutionTrainer {
 
     private Result start(Setup setup, java.nio.file.Path checkpointDir, int stopAfterStage)
             throws java.io.IOException {
-        double positives = setup.rows.getLabels().sumNumber().doubleValue();
-        double rate = Math.min(Math.max(positives / setup.rows.numExamples(), 1e-4), 1 - 1e-4);
+        double rate = Math.min(Math.max(setup.positiveRate, 1e-4), 1 - 1e-4);
         SpatialNetworks.Options netOptions = new SpatialNetworks.Options(options.updater(), options.l2(),
                 options.positiveWeight(), options.seed(), options.dataType());
         StageSpec first = options.ladder().get(0);
@@ -158,7 +238,9 @@ public final class MultiResolutionTrainer {
         }
         RunCheckpoint start = new RunCheckpoint(RunCheckpoint.FORMAT_VERSION, 0, 0, 0, 0, 0, Double.NaN,
                 setup.fingerprint, List.of());
-        return run(setup, net, start, new ArrayList<>(), checkpointDir, stopAfterStage);
+        try (MinibatchStream stream = setup.stream.open(start.epoch(), start.position())) {
+            return run(setup, stream, net, start, new ArrayList<>(), checkpointDir, stopAfterStage);
+        }
     }
 
     /**
@@ -171,8 +253,11 @@ public final class MultiResolutionTrainer {
      */
     public Result resume(ExampleSet train, ExampleSet validation, java.nio.file.Path checkpointDir)
             throws java.io.IOException {
+        return resume(setup(train, validation), checkpointDir);
+    }
+
+    private Result resume(Setup setup, java.nio.file.Path checkpointDir) throws java.io.IOException {
         RunCheckpoint cp = RunCheckpoint.read(checkpointDir);
-        Setup setup = setup(train, validation);
         if (!cp.dataFingerprint().equals(setup.fingerprint)) {
             throw new io.github.finegrain.data.DataFormatException(checkpointDir + ": the checkpoint belongs to other "
                     + "training data (fingerprint " + cp.dataFingerprint() + ", this data " + setup.fingerprint + ")");
@@ -181,11 +266,14 @@ public final class MultiResolutionTrainer {
             throw new io.github.finegrain.data.DataFormatException(checkpointDir + ": the run already finished");
         }
         MultiLayerNetwork net = RunCheckpoint.network(checkpointDir);
-        return run(setup, net, cp, new ArrayList<>(RunCheckpoint.trace(checkpointDir)), checkpointDir,
-                Integer.MAX_VALUE);
+        try (MinibatchStream stream = setup.stream.open(cp.epoch(), cp.position())) {
+            return run(setup, stream, net, cp, new ArrayList<>(RunCheckpoint.trace(checkpointDir)), checkpointDir,
+                    Integer.MAX_VALUE);
+        }
     }
 
-    private record Setup(TaskIndex tasks, DataSet rows, DataSet val, byte[] valLabels, String fingerprint) {
+    private record Setup(TaskIndex tasks, StreamedTrainingData.Opener stream, double positiveRate, DataSet val,
+            byte[] valLabels, String fingerprint) {
     }
 
     private Setup setup(ExampleSet train, ExampleSet validation) {
@@ -194,17 +282,17 @@ public final class MultiResolutionTrainer {
                     + " and " + validation.size());
         }
         TaskIndex tasks = TaskIndex.fromTraining(train, options.minTaskExamples());
-        return new Setup(tasks, ExampleRows.training(train, tasks, options.dataType()),
-                ExampleRows.scoring(validation, tasks, options.dataType()), validation.labels(),
-                Trainer.fingerprint(train));
+        DataSet rows = ExampleRows.training(train, tasks, options.dataType());
+        double positives = rows.getLabels().sumNumber().doubleValue();
+        return new Setup(tasks, (e, p) -> new InMemoryMinibatchStream(rows, options.batchSize(), options.seed(), e, p),
+                positives / rows.numExamples(), ExampleRows.scoring(validation, tasks, options.dataType()),
+                validation.labels(), Trainer.fingerprint(train));
     }
 
-    private Result run(Setup setup, MultiLayerNetwork net, RunCheckpoint start, List<TraceRow> trace,
+    private Result run(Setup setup, MinibatchStream stream, MultiLayerNetwork net, RunCheckpoint start, List<TraceRow> trace,
             java.nio.file.Path checkpointDir, int stopAfterStage) throws java.io.IOException {
         long t0 = System.nanoTime() - (long) (start.elapsedSeconds() * 1e9);
         List<StageSpec> ladder = options.ladder();
-        MinibatchStream stream = new InMemoryMinibatchStream(setup.rows, options.batchSize(), options.seed(), start.epoch(),
-                start.position());
         SpatialEntropyListener listener = new SpatialEntropyListener(options.window());
         List<StageRecord> stages = new ArrayList<>(start.stages());
         double budgetSeconds = options.maxMinutes() * 60;
