@@ -18,7 +18,9 @@ import org.slf4j.LoggerFactory;
  * {@link FineGrainRule} decides, and this trainer performs every swap.
  *
  * <p>Loop: one stream of shuffled training minibatches runs through the whole run (a swap continues at the same
- * stream position; an epoch is one pass over the rows). At every minibatch: fit, read the listener, compute the
+ * stream position; an epoch is one pass over the rows, league copies included). The stream is an
+ * {@link InMemoryMinibatchStream} for {@link ExampleSet}s and a {@link BlockShuffledStream} (rows read from a file,
+ * never all in memory) for {@link StreamedTrainingData} and {@code DataSetIterator}s. At every minibatch: fit, read the listener, compute the
  * validation log loss every {@code validationEvery} minibatches and at the stage's last one (keeping the
  * best-validation parameters of the stage), and ask the stage's rule. When the stage ends (its rule fired, {@code maxStepsPerStage}, or the time
  * budget), its best-validation parameters are restored and the next stage starts from them: a finer grid
