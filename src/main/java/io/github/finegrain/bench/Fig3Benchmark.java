@@ -132,16 +132,16 @@ public final class Fig3Benchmark {
     }
 
     /**
-     * Trains the first stage of the ladder (full-rank 4x5/6x6, {@link #LEARNING_RATE}, batch 1024, as the methods)
-     * for {@code epochs} epochs streamed from the train split of an example file, validating on its val split every
+     * Trains the first stage of the ladder (full-rank 4x5/6x6, {@link #LEARNING_RATE}, as the methods; minibatches
+     * of {@code batch} rows, the methods' 1024 by default) for {@code epochs} epochs streamed from the train split of an example file, validating on its val split every
      * {@code validationEvery} minibatches; nothing of the training split is held in memory (see
      * {@link io.github.finegrain.train.BlockShuffledStream}). Result fields: {@code trainingRows},
      * {@code minibatches}, {@code seconds} (training, validation included), {@code validationSeconds},
      * {@code startValidationLoss}, {@code bestValidationLoss}, {@code vmHwmBytes} (the process's peak resident
      * memory), {@code maxHeapBytes}.
      */
-    public static Map<String, Object> streamFirstStage(Path examples, int epochs, int validationEvery, long seed)
-            throws IOException {
+    public static Map<String, Object> streamFirstStage(Path examples, int epochs, int batch, int validationEvery,
+            long seed) throws IOException {
         PeakSampler sampler = PeakSampler.start();
         io.github.finegrain.data.ExampleFile file = io.github.finegrain.data.ExampleFile.open(examples);
         io.github.finegrain.train.ExampleFileRows rows = io.github.finegrain.train.ExampleFileRows.scan(file,
@@ -150,12 +150,12 @@ public final class Fig3Benchmark {
         ExampleSet val = file.read(io.github.finegrain.data.Split.VAL);
         GridSpec[] g = MultiResolutionOptions.paperGrids().get(0);
         MultiResolutionOptions d = MultiResolutionOptions.defaults();
-        int batches = (int) ((rows.trainingRows(tasks) + 1023) / 1024);
+        int batches = (int) ((rows.trainingRows(tasks) + batch - 1) / batch);
         MultiResolutionOptions o = new MultiResolutionOptions(List.of(new StageSpec(StageSpec.Kind.FULL_RANK, g[0],
-                g[1])), 1, FineGrainRules.Criterion.NEVER, d.rules(), d.window(), 1024, "adam", LEARNING_RATE,
+                g[1])), 1, FineGrainRules.Criterion.NEVER, d.rules(), d.window(), batch, "adam", LEARNING_RATE,
                 d.cpLearningRate(), d.l2(), 1.0, seed, DataType.FLOAT, 1, validationEvery, epochs * batches, 1e6);
         io.github.finegrain.train.StreamedTrainingData data = new io.github.finegrain.train.StreamedTrainingData(
-                tasks, (e, p) -> rows.stream(tasks, 1024, seed, DataType.FLOAT, e, p), rows.positiveRate(tasks),
+                tasks, (e, p) -> rows.stream(tasks, batch, seed, DataType.FLOAT, e, p), rows.positiveRate(tasks),
                 rows.fingerprint(), io.github.finegrain.train.ExampleRows.scoring(val, tasks, DataType.FLOAT));
         long t0 = System.nanoTime();
         MultiResolutionTrainer.Result r = new MultiResolutionTrainer(o, new DefaultStageTransition())
@@ -167,6 +167,7 @@ public final class Fig3Benchmark {
         out.put("trainExamples", rows.examples());
         out.put("trainingRows", rows.trainingRows(tasks));
         out.put("tasks", tasks.size());
+        out.put("batch", batch);
         out.put("minibatches", st.iterations());
         out.put("epochs", r.trace().get(r.trace().size() - 1).epoch());
         out.put("seconds", r.seconds());

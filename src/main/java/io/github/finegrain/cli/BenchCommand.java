@@ -277,6 +277,10 @@ public final class BenchCommand {
         @Option(names = "--epochs", defaultValue = "1", description = "Epochs (default: ${DEFAULT-VALUE}).")
         int epochs;
 
+        @Option(names = "--batch", defaultValue = "1024",
+                description = "Rows per minibatch (default: ${DEFAULT-VALUE}, the methods').")
+        int batch;
+
         @Option(names = "--validation-every", defaultValue = "1000",
                 description = "Validate every N minibatches (default: ${DEFAULT-VALUE}).")
         int validationEvery;
@@ -286,12 +290,12 @@ public final class BenchCommand {
 
         @Override
         public Integer call() throws Exception {
-            if (epochs < 1 || validationEvery < 1) {
-                throw new IllegalArgumentException("--epochs and --validation-every must be >= 1, found " + epochs
-                        + " and " + validationEvery);
+            if (epochs < 1 || validationEvery < 1 || batch < 1) {
+                throw new IllegalArgumentException("--epochs, --batch and --validation-every must be >= 1, found "
+                        + epochs + ", " + batch + " and " + validationEvery);
             }
             CliFiles.inputFile(examples, "an example file");
-            var r = Fig3Benchmark.streamFirstStage(examples, epochs, validationEvery, seed);
+            var r = Fig3Benchmark.streamFirstStage(examples, epochs, batch, validationEvery, seed);
             PrintWriter w = spec.commandLine().getOut();
             w.println(new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter()
                     .writeValueAsString(r));

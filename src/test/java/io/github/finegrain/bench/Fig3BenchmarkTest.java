@@ -160,7 +160,7 @@ class Fig3BenchmarkTest {
         assertThat(test.size()).isEqualTo(scale.holdOut());
         assertThat(Fig3Report.JSON.readTree(file.metadata()).get("scale").get("frames").asInt()).isEqualTo(3000);
 
-        var r = Fig3Benchmark.streamFirstStage(f, 1, 2, 1);
+        var r = Fig3Benchmark.streamFirstStage(f, 1, 1024, 2, 1);
         assertThat(r.get("trainingRows")).isEqualTo(6000L); // 3000 examples, every player has a task
         assertThat(r.get("minibatches")).isEqualTo(6); // ceil(6000 / 1024)
         assertThat(r.get("epochs")).isEqualTo(1);
