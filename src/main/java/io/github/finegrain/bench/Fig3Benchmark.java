@@ -155,7 +155,8 @@ public final class Fig3Benchmark {
                 g[1])), 1, FineGrainRules.Criterion.NEVER, d.rules(), d.window(), batch, "adam", LEARNING_RATE,
                 d.cpLearningRate(), d.l2(), 1.0, seed, DataType.FLOAT, 1, validationEvery, epochs * batches, 1e6);
         io.github.finegrain.train.StreamedTrainingData data = new io.github.finegrain.train.StreamedTrainingData(
-                tasks, (e, p) -> rows.stream(tasks, batch, seed, DataType.FLOAT, e, p), rows.positiveRate(tasks),
+                tasks, (e, p) -> rows.stream(tasks, batch, seed, DataType.FLOAT, e, p), rows.trainingRows(tasks),
+                rows.positiveRate(tasks),
                 rows.fingerprint(), io.github.finegrain.train.ExampleRows.scoring(val, tasks, DataType.FLOAT));
         long t0 = System.nanoTime();
         MultiResolutionTrainer.Result r = new MultiResolutionTrainer(o, new DefaultStageTransition())

@@ -447,7 +447,7 @@ public final class TrainCommand implements Callable<Integer> {
         ExampleFileRows rows = streamedTrain;
         TaskIndex tasks = TaskIndex.fromCounts(rows.taskCounts(), options.minTaskExamples());
         return new StreamedTrainingData(tasks, (e, p) -> rows.stream(tasks, options.batchSize(), options.seed(),
-                options.dataType(), e, p), rows.positiveRate(tasks), rows.fingerprint(),
+                options.dataType(), e, p), rows.trainingRows(tasks), rows.positiveRate(tasks), rows.fingerprint(),
                 ExampleRows.scoring(val, tasks, options.dataType()));
     }
 

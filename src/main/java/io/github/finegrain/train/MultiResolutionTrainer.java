@@ -170,7 +170,7 @@ public final class MultiResolutionTrainer {
                     return train.batchesPerEpoch();
                 }
             };
-        }, positiveRate, fingerprint, validation);
+        }, train.rowsPerEpoch(), positiveRate, fingerprint, validation);
         try {
             return fit(data, null, Integer.MAX_VALUE);
         } catch (java.io.IOException e) {

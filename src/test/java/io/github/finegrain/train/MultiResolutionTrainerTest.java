@@ -134,7 +134,8 @@ class MultiResolutionTrainerTest {
         StreamedTrainingData data = new StreamedTrainingData(tasks, (e, p) -> {
             opened.add(new int[] {e, p});
             return new BlockShuffledStream(rows.blocks(tasks, 500), 256, 2, 5, DataType.DOUBLE, e, p);
-        }, rows.positiveRate(tasks), rows.fingerprint(), ExampleRows.scoring(val, tasks, DataType.DOUBLE));
+        }, rows.trainingRows(tasks), rows.positiveRate(tasks), rows.fingerprint(),
+                ExampleRows.scoring(val, tasks, DataType.DOUBLE));
         MultiResolutionTrainer trainer = new MultiResolutionTrainer(options(), new DefaultStageTransition());
         MultiResolutionTrainer.Result whole = trainer.fit(data, null, Integer.MAX_VALUE);
         assertThat(whole.stages()).extracting(StageRecord::iterations).containsOnly(12);
