@@ -117,6 +117,71 @@ public final class Fig3Benchmark {
                 all.subset(IntStream.range(s.frames() + h, s.frames() + 2 * h).toArray()));
     }
 
+    /**
+     * Writes the scale's planted data ({@link #data}: the same draws, features as float32) to an example file without
+     * holding it: train, val and test are the file's splits ({@link PlantedData#write}); the metadata records the
+     * scale. The heap needs about 9 bytes an example (15.7 M examples: 140 MB).
+     *
+     * @return the planted model
+     */
+    public static PlantedData writeExamples(Scale s, Path out) throws IOException {
+        int h = s.holdOut();
+        String meta = Fig3Report.JSON.writeValueAsString(Map.of("producer", "finegrain bench fig3 --write-examples",
+                "planted", true, "scale", s));
+        return PlantedData.write(s.players(), new int[] {s.frames(), h, h}, s.rank(), s.positiveRate(), s.signal(),
+                s.dataSeed(), out, meta);
+    }
+
+    /**
+     * Trains the first stage of the ladder (full-rank 4x5/6x6, {@link #LEARNING_RATE}, as the methods; minibatches
+     * of {@code batch} rows, the methods' 1024 by default) for {@code epochs} epochs streamed from the train split of an example file, validating on its val split every
+     * {@code validationEvery} minibatches; nothing of the training split is held in memory (see
+     * {@link io.github.finegrain.train.BlockShuffledStream}). Result fields: {@code trainingRows},
+     * {@code minibatches}, {@code seconds} (training, validation included), {@code validationSeconds},
+     * {@code startValidationLoss}, {@code bestValidationLoss}, {@code vmHwmBytes} (the process's peak resident
+     * memory), {@code maxHeapBytes}.
+     */
+    public static Map<String, Object> streamFirstStage(Path examples, int epochs, int batch, int validationEvery,
+            long seed) throws IOException {
+        PeakSampler sampler = PeakSampler.start();
+        io.github.finegrain.data.ExampleFile file = io.github.finegrain.data.ExampleFile.open(examples);
+        io.github.finegrain.train.ExampleFileRows rows = io.github.finegrain.train.ExampleFileRows.scan(file,
+                io.github.finegrain.data.Split.TRAIN, Long.MAX_VALUE);
+        TaskIndex tasks = TaskIndex.fromCounts(rows.taskCounts(), 1);
+        ExampleSet val = file.read(io.github.finegrain.data.Split.VAL);
+        GridSpec[] g = MultiResolutionOptions.paperGrids().get(0);
+        MultiResolutionOptions d = MultiResolutionOptions.defaults();
+        int batches = (int) ((rows.trainingRows(tasks) + batch - 1) / batch);
+        MultiResolutionOptions o = new MultiResolutionOptions(List.of(new StageSpec(io.github.finegrain.model.ModelKind.FULL_RANK, g[0],
+                g[1])), 1, FineGrainRules.Criterion.NEVER, d.rules(), d.window(), batch, "adam", LEARNING_RATE,
+                d.cpLearningRate(), d.l2(), 1.0, seed, DataType.FLOAT, 1, validationEvery, epochs * batches, 1e6);
+        io.github.finegrain.train.StreamedTrainingData data = new io.github.finegrain.train.StreamedTrainingData(
+                tasks, (e, p) -> rows.stream(tasks, batch, seed, DataType.FLOAT, e, p), rows.trainingRows(tasks),
+                rows.positiveRate(tasks),
+                rows.fingerprint(), io.github.finegrain.train.ExampleRows.scoring(val, tasks, DataType.FLOAT));
+        long t0 = System.nanoTime();
+        MultiResolutionTrainer.Result r = new MultiResolutionTrainer(o, new DefaultStageTransition())
+                .fit(data, null, Integer.MAX_VALUE);
+        double wall = (System.nanoTime() - t0) / 1e9;
+        StageRecord st = r.stages().get(0);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("examples", examples.toString());
+        out.put("trainExamples", rows.examples());
+        out.put("trainingRows", rows.trainingRows(tasks));
+        out.put("tasks", tasks.size());
+        out.put("batch", batch);
+        out.put("minibatches", st.iterations());
+        out.put("epochs", r.trace().get(r.trace().size() - 1).epoch());
+        out.put("seconds", r.seconds());
+        out.put("wallSeconds", wall);
+        out.put("validations", r.trace().stream().filter(t -> !Double.isNaN(t.validationLoss())).count() + 1);
+        out.put("startValidationLoss", st.startValidationLoss());
+        out.put("bestValidationLoss", st.bestValidationLoss());
+        out.putAll(sampler.stop());
+        out.put("maxHeapBytes", Runtime.getRuntime().maxMemory());
+        return out;
+    }
+
     /** The finest grids: court 40x50, defender 12x12. */
     static GridSpec[] finest() {
         List<GridSpec[]> g = MultiResolutionOptions.paperGrids();

@@ -28,7 +28,7 @@ import picocli.CommandLine.Spec;
 /** {@code finegrain bench}: benchmarks that print their numbers. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks that print their numbers.",
         subcommands = {BenchCommand.Criteria.class, BenchCommand.Fig3.class, BenchCommand.Fig3Method.class,
-                BenchCommand.Step.class})
+                BenchCommand.Step.class, BenchCommand.Fig3Stream.class})
 public final class BenchCommand {
 
     /** {@code bench criteria}: the fine-graining criteria on recorded trajectories (bundled and planted data). */
@@ -161,6 +161,12 @@ public final class BenchCommand {
                 + "run only the missing ones.")
         boolean resume;
 
+        @Option(names = "--write-examples", paramLabel = "FILE",
+                description = "Only write the planted train/val/test examples of this scale to the example file FILE "
+                        + "(streamed: about 9 heap bytes an example) and exit; train from it with train --examples "
+                        + "or bench fig3-stream.")
+        Path writeExamples;
+
         @Override
         public Integer call() throws Exception {
             PrintWriter w = spec.commandLine().getOut();
@@ -168,6 +174,15 @@ public final class BenchCommand {
                 throw new IllegalArgumentException("--seeds must be >= 1, found " + seeds);
             }
             Fig3Benchmark.Scale s = scale.scale();
+            if (writeExamples != null) {
+                long t0 = System.nanoTime();
+                Fig3Benchmark.writeExamples(s, writeExamples);
+                w.printf("Wrote %s: %d train, %d val, %d test planted examples of %d players in %.1f s (peak RSS %d "
+                        + "MB)%n", writeExamples, s.frames(), s.holdOut(), s.holdOut(), s.players(),
+                        (System.nanoTime() - t0) / 1e9, vmHwmMb());
+                w.flush();
+                return 0;
+            }
             if (resume) {
                 Fig3Report.checkResumable(s, out);
             }
@@ -306,6 +321,62 @@ public final class BenchCommand {
             });
             StepBenchmark.write(r, s, out);
             w.print(StepBenchmark.markdown(r, s));
+            w.flush();
+            return 0;
+        }
+    }
+
+    /** Peak resident memory of this process, MB (-1 where /proc/self/status has none). */
+    static long vmHwmMb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    /** {@code bench fig3-stream}: the first stage trained from an example file, streamed. */
+    @Command(name = "fig3-stream", mixinStandardHelpOptions = true,
+            description = "Train the first stage of bench fig3 (full-rank 4x5/6x6) for --epochs epochs streamed from "
+                    + "an example file (e.g. written by bench fig3 --write-examples) and print the seconds and the "
+                    + "peak resident memory as JSON.")
+    static final class Fig3Stream implements Callable<Integer> {
+        @Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--examples", required = true, paramLabel = "FILE", description = "The example file.")
+        Path examples;
+
+        @Option(names = "--epochs", defaultValue = "1", description = "Epochs (default: ${DEFAULT-VALUE}).")
+        int epochs;
+
+        @Option(names = "--batch", defaultValue = "1024",
+                description = "Rows per minibatch (default: ${DEFAULT-VALUE}, the methods').")
+        int batch;
+
+        @Option(names = "--validation-every", defaultValue = "1000",
+                description = "Validate every N minibatches (default: ${DEFAULT-VALUE}).")
+        int validationEvery;
+
+        @Option(names = "--seed", defaultValue = "1", description = "Training seed (default: ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Override
+        public Integer call() throws Exception {
+            if (epochs < 1 || validationEvery < 1 || batch < 1) {
+                throw new IllegalArgumentException("--epochs, --batch and --validation-every must be >= 1, found "
+                        + epochs + ", " + batch + " and " + validationEvery);
+            }
+            CliFiles.inputFile(examples, "an example file");
+            var r = Fig3Benchmark.streamFirstStage(examples, epochs, batch, validationEvery, seed);
+            PrintWriter w = spec.commandLine().getOut();
+            w.println(new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter()
+                    .writeValueAsString(r));
             w.flush();
             return 0;
         }

@@ -16,7 +16,9 @@ import io.github.finegrain.eval.DistanceBaseline;
 import io.github.finegrain.eval.ModelEvaluation;
 import io.github.finegrain.grid.GridSpec;
 import io.github.finegrain.bundle.ModelBundle;
+import io.github.finegrain.train.ExampleFileRows;
 import io.github.finegrain.train.ExampleRows;
+import io.github.finegrain.train.StreamedTrainingData;
 import io.github.finegrain.train.Trainer;
 import io.github.finegrain.train.TrainingOptions;
 import io.github.finegrain.data.TaskIndex;
@@ -75,8 +77,10 @@ public final class TrainCommand implements Callable<Integer> {
     Path data;
 
     @Option(names = "--examples", paramLabel = "FILE",
-            description = "Train on an example file written by import-sportvu instead of the bundled data: train, "
-                    + "val and test are the file's games of each split (its split by game).")
+            description = "Train on an example file (written by import-sportvu or bench fig3 --write-examples) "
+                    + "instead of the bundled data: train, val and test are the file's games of each split (its split "
+                    + "by game). With --schedule multires or fixed the train split is streamed from the file in a "
+                    + "block-shuffled order every epoch, never held in memory; val and test are read into memory.")
     Path examplesFile;
 
     @Option(names = "--run-dir", paramLabel = "DIR", description = "Output directory (default: runs/<timestamp>).")
@@ -213,7 +217,7 @@ public final class TrainCommand implements Callable<Integer> {
                 "report", "checkpoint");
         Map<String, Object> dataJson = new LinkedHashMap<>();
         Map<Split, ExampleSet> examples = loadExamples(out, dataJson);
-        ExampleSet train = examples.get(Split.TRAIN);
+        ExampleSet train = examples.get(Split.TRAIN); // null when streamed from --examples (streamedTrain)
         ExampleSet val = examples.get(Split.VAL);
         ExampleSet test = examples.get(Split.TEST);
 
@@ -241,7 +245,8 @@ public final class TrainCommand implements Callable<Integer> {
                 metrics.put("options", options);
             }
             case "multires", "fixed" -> {
-                int tasks = TaskIndex.fromTraining(train, minTaskExamples).size();
+                int tasks = (streamedTrain != null ? TaskIndex.fromCounts(streamedTrain.taskCounts(), minTaskExamples)
+                        : TaskIndex.fromTraining(train, minTaskExamples)).size();
                 Path optionsFile = dir.resolve("run-options.json");
                 MultiResolutionOptions options;
                 if (resume != null) {
@@ -265,8 +270,15 @@ public final class TrainCommand implements Callable<Integer> {
                 MultiResolutionTrainer trainer = new MultiResolutionTrainer(options, new DefaultStageTransition())
                         .withProgress(new StageProgressBar(out));
                 Path checkpoint = dir.resolve("checkpoint");
-                MultiResolutionTrainer.Result result = resume != null ? trainer.resume(train, val, checkpoint)
-                        : trainer.fit(train, val, checkpoint, Integer.MAX_VALUE);
+                MultiResolutionTrainer.Result result;
+                if (streamedTrain != null) {
+                    StreamedTrainingData sd = streamedData(options, val);
+                    result = resume != null ? trainer.resume(sd, checkpoint)
+                            : trainer.fit(sd, checkpoint, Integer.MAX_VALUE);
+                } else {
+                    result = resume != null ? trainer.resume(train, val, checkpoint)
+                            : trainer.fit(train, val, checkpoint, Integer.MAX_VALUE);
+                }
                 for (StageRecord r : result.stages()) {
                     out.printf("  stage %d %-9s %-6s / %-6s %5d minibatches %6.1f s  %-20s validation log loss %.5f -> best %.5f%s%n",
                             r.index(), r.kind(), r.court(), r.defender(), r.iterations(), r.seconds(), r.endReason(),
@@ -301,10 +313,11 @@ public final class TrainCommand implements Callable<Integer> {
         }
 
         ModelEvaluation evaluation = ModelEvaluation.of(model.predict(val), val.labels(), model.predict(test), test.labels());
-        DistanceBaseline baseline = DistanceBaseline.fit(train);
+        DistanceBaseline baseline = DistanceBaseline.fit(train != null ? train : baselineSample());
         ModelEvaluation base = ModelEvaluation.of(baseline.predict(val), val.labels(), baseline.predict(test), test.labels());
         int fallback = ExampleRows.fallbackCount(test, model.tasks());
-        Set<String> trainPlayers = new HashSet<>(Arrays.asList(train.taskKeys()));
+        Set<String> trainPlayers = train != null ? new HashSet<>(Arrays.asList(train.taskKeys()))
+                : streamedTrain.taskCounts().keySet();
         long unseen = Arrays.stream(test.taskKeys()).filter(k -> !trainPlayers.contains(k)).count();
 
         metrics.put("test", evaluation.test());
@@ -411,9 +424,32 @@ public final class TrainCommand implements Callable<Integer> {
                 io.github.finegrain.data.JsonFiles.parse(file.metadata(), examplesFile.toString(),
                         "example-file metadata"), MAP));
         for (Split s : Split.values()) {
-            ExampleSet ex = file.read(s);
             List<String> games = file.games().stream().filter(g -> g.split() == s).map(ExampleFile.Game::gameId)
                     .toList();
+            if (s == Split.TRAIN && !schedule.equals("single")) {
+                // streamed: counted here, read block by block while training, never held
+                if (file.rows(s) == 0) {
+                    throw new DataFormatException(examplesFile + ": the train split has no examples (" + games.size()
+                            + " games); import more games or change the split");
+                }
+                streamedTrain = ExampleFileRows.scan(file, s, maxTrainExamples == null ? Long.MAX_VALUE
+                        : maxTrainExamples);
+                long n = streamedTrain.examples();
+                long pos = streamedTrain.positives();
+                out.printf("  %-5s %6d %9d %9d %6.3f  (streamed)%n", s.key(), games.size(), n, pos, (double) pos / n);
+                Map<String, Object> sj = new LinkedHashMap<>();
+                if (n < file.rows(s)) {
+                    sj.put("usedExamples", n);
+                }
+                sj.put("games", games);
+                sj.put("examples", n);
+                sj.put("positives", pos);
+                sj.put("positiveRate", (double) pos / n);
+                sj.put("streamed", true);
+                dataJson.put(s.key(), sj);
+                continue;
+            }
+            ExampleSet ex = file.read(s);
             if (ex.size() == 0) {
                 throw new DataFormatException(examplesFile + ": the " + s.key() + " split has no examples ("
                         + games.size() + " games); import more games or change the split");
@@ -432,6 +468,51 @@ public final class TrainCommand implements Callable<Integer> {
             sj.put("positiveRate", (double) ex.positives() / ex.size());
             dataJson.put(s.key(), sj);
         }
+    }
+
+    /**
+     * The training split of {@code --examples} when it is streamed (schedules multires and fixed): read block by
+     * block in a block-shuffled order every epoch instead of held in memory; null otherwise.
+     */
+    private ExampleFileRows streamedTrain;
+
+    /** Examples used to fit the distance baseline when the training split is streamed. */
+    static final int BASELINE_SAMPLE = 1_000_000;
+
+    private StreamedTrainingData streamedData(MultiResolutionOptions options, ExampleSet val) throws IOException {
+        ExampleFileRows rows = streamedTrain;
+        TaskIndex tasks = TaskIndex.fromCounts(rows.taskCounts(), options.minTaskExamples());
+        return new StreamedTrainingData(tasks, (e, p) -> rows.stream(tasks, options.batchSize(), options.seed(),
+                options.dataType(), e, p), rows.trainingRows(tasks), rows.positiveRate(tasks), rows.fingerprint(),
+                ExampleRows.scoring(val, tasks, options.dataType()));
+    }
+
+    /**
+     * The distance baseline's training examples when the training split is streamed: all of them up to
+     * {@value #BASELINE_SAMPLE}, else every k-th (k = ceil(n / {@value #BASELINE_SAMPLE})), so that its two parameters
+     * are fitted without holding the split.
+     */
+    private ExampleSet baselineSample() throws IOException {
+        long n = streamedTrain.examples();
+        long k = (n + BASELINE_SAMPLE - 1) / BASELINE_SAMPLE;
+        int m = (int) ((n + k - 1) / k);
+        ExampleFile file = streamedTrain.file();
+        String[] keys = new String[m];
+        double[] f = new double[m * ExampleSet.FEATURES];
+        byte[] labels = new byte[m];
+        ExampleFile.Row row = new ExampleFile.Row();
+        try (ExampleFile.Cursor c = file.cursor(Split.TRAIN)) {
+            for (int i = 0; i < m; i++) {
+                c.next(row);
+                keys[i] = file.tasks().get(row.task).key();
+                System.arraycopy(row.features, 0, f, i * ExampleSet.FEATURES, ExampleSet.FEATURES);
+                labels[i] = (byte) row.label;
+                if (i + 1 < m) {
+                    c.skip(k - 1);
+                }
+            }
+        }
+        return new ExampleSet(keys, f, labels, new int[m], new int[m]);
     }
 
     private TrainingOptions singleOptions() {

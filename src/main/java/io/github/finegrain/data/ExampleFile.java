@@ -357,6 +357,27 @@ public final class ExampleFile {
             left--;
         }
 
+        /**
+         * Moves over the next {@code n} rows without reading them (to start a block in the middle of a split).
+         *
+         * @throws java.util.NoSuchElementException if fewer than {@code n} rows follow
+         */
+        public void skip(long n) {
+            if (n < 0) {
+                throw new IllegalArgumentException("cannot skip " + n + " rows");
+            }
+            while (n > 0) {
+                if (!hasNext()) {
+                    throw new java.util.NoSuchElementException("fewer rows than the " + n + " to skip");
+                }
+                long k = Math.min(n, left);
+                left -= k;
+                rowIndex += k;
+                n -= k;
+            }
+            buf.limit(0);
+        }
+
         @Override
         public void close() throws IOException {
             ch.close();

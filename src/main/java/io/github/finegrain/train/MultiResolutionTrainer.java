@@ -18,7 +18,9 @@ import org.slf4j.LoggerFactory;
  * {@link FineGrainRule} decides, and this trainer performs every swap.
  *
  * <p>Loop: one stream of shuffled training minibatches runs through the whole run (a swap continues at the same
- * stream position; an epoch is one pass over the rows). This class keeps the stage loop; a {@code StageRunner} runs
+ * stream position; an epoch is one pass over the rows, league copies included: an {@link InMemoryMinibatchStream}
+ * for {@link ExampleSet}s, a {@link BlockShuffledStream} read from a file, never all in memory, for
+ * {@link StreamedTrainingData} and {@code DataSetIterator}s). This class keeps the stage loop; a {@code StageRunner} runs
  * one stage (minibatches, the validation schedule, the rule, divergence checks, the stage's best-validation
  * parameters) and a {@code SwapStep} moves to the next stage: a finer grid (fine-graining: children inherit their
  * parent's value, so predictions are unchanged for nested grids) or the CP hand-off (CP-ALS of F at rank K). Each
@@ -136,26 +138,116 @@ public final class MultiResolutionTrainer {
 
     /**
      * Trains on rows that are already {@link io.github.finegrain.model.InputRow input rows} (task index in column 0,
-     * label [rows, 1]), e.g. from a DataVec {@code RecordReaderDataSetIterator}. The iterators are read once into
-     * memory (the trainer reshuffles every epoch and validates on the whole validation set).
+     * label [rows, 1]), e.g. from a DataVec {@code RecordReaderDataSetIterator}. The training rows are copied once to
+     * a temporary file ({@link SpilledRows}, deleted at the end) and streamed from it block-shuffled every epoch, so
+     * they are never all in memory; the validation rows are read into memory (the whole set is scored at every
+     * validation).
      *
      * @param tasks the task map the rows' task indexes refer to (its size is the layer's task count)
+     * @throws java.io.UncheckedIOException if the temporary file cannot be written or read
      */
     public Result fit(org.nd4j.linalg.dataset.api.iterator.DataSetIterator trainRows,
             org.nd4j.linalg.dataset.api.iterator.DataSetIterator validationRows, TaskIndex tasks) {
-        DataSet rows = collect(trainRows);
         DataSet val = collect(validationRows);
+        try {
+            SpilledRows spilled = SpilledRows.spill(trainRows, null);
+            BlockShuffledStream.Blocks blocks = spilled.blocks();
+            try (MinibatchStream stream = BlockShuffledStream.withDefaultBuffer(blocks, options.batchSize(),
+                    options.seed(), options.dataType(), 0, 0)) {
+                return fit(stream, val, tasks, spilled.positiveRate(), spilled.fingerprint());
+            } finally {
+                blocks.close();
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Trains from {@code train} as it stands (a fresh stream starts at its first minibatch), without checkpoints;
+     * nothing is collected: the trainer takes one minibatch at a time. The caller closes the stream.
+     *
+     * @param validation   scoring rows held in memory (see {@link StreamedTrainingData#validation()})
+     * @param tasks        the task map of the rows
+     * @param positiveRate share of positive training rows, for the initial bias
+     * @param fingerprint  identifies the training rows (recorded in the model)
+     */
+    public Result fit(MinibatchStream train, DataSet validation, TaskIndex tasks, double positiveRate,
+            String fingerprint) {
+        StreamedTrainingData data = new StreamedTrainingData(tasks, (e, p) -> {
+            if (e != train.epoch() || p != train.position()) {
+                throw new IllegalStateException("the stream is at epoch " + train.epoch() + ", minibatch "
+                        + train.position() + ", not " + e + ", " + p);
+            }
+            return new MinibatchStream() { // the caller's stream, not closed here
+                @Override
+                public DataSet next() {
+                    return train.next();
+                }
+
+                @Override
+                public int epoch() {
+                    return train.epoch();
+                }
+
+                @Override
+                public int position() {
+                    return train.position();
+                }
+
+                @Override
+                public long rowsPerEpoch() {
+                    return train.rowsPerEpoch();
+                }
+
+                @Override
+                public int batchesPerEpoch() {
+                    return train.batchesPerEpoch();
+                }
+            };
+        }, train.rowsPerEpoch(), positiveRate, fingerprint, validation);
+        try {
+            return fit(data, null, Integer.MAX_VALUE);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Trains from a stream opened by {@code data} at (0, 0), writing a {@link RunCheckpoint} (with the stream's
+     * epoch and position) to {@code checkpointDir} at every stage boundary (when not null). The stream is closed at
+     * the end.
+     *
+     * @param stopAfterStage stop after this stage index (to test resuming); {@code Integer.MAX_VALUE} for a full run
+     * @throws java.io.IOException if a checkpoint cannot be written or the stream cannot be opened
+     */
+    public Result fit(StreamedTrainingData data, java.nio.file.Path checkpointDir, int stopAfterStage)
+            throws java.io.IOException {
+        return start(setup(data), checkpointDir, stopAfterStage);
+    }
+
+    /**
+     * Continues a run of {@link #fit(StreamedTrainingData, java.nio.file.Path, int)} from the checkpoint in
+     * {@code checkpointDir}: the stream is opened at the checkpoint's (epoch, position).
+     *
+     * @throws io.github.finegrain.data.DataFormatException if the checkpoint is missing, corrupt, or belongs to other
+     *                                                      training data
+     */
+    public Result resume(StreamedTrainingData data, java.nio.file.Path checkpointDir) throws java.io.IOException {
+        return resume(setup(data), checkpointDir);
+    }
+
+    private Setup setup(StreamedTrainingData data) {
+        DataSet val = data.validation();
         double[] y = val.getLabels().reshape(val.numExamples()).toDoubleVector();
         byte[] labels = new byte[y.length];
         for (int i = 0; i < y.length; i++) {
             labels[i] = (byte) y[i];
         }
-        String fingerprint = ExampleRows.fingerprint(rows);
-        try {
-            return start(new Setup(tasks, rows, val, labels, fingerprint), null, Integer.MAX_VALUE);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        DataSet v = new DataSet(val.getFeatures().castTo(options.dataType()),
+                val.getLabels().castTo(options.dataType()));
+        return new Setup(data.tasks(), data.train(), data.trainingRows(), data.positiveRate(), v, labels,
+                data.fingerprint());
     }
 
     private DataSet collect(org.nd4j.linalg.dataset.api.iterator.DataSetIterator it) {
@@ -174,8 +266,7 @@ public final class MultiResolutionTrainer {
     private Result start(Setup setup, java.nio.file.Path checkpointDir, int stopAfterStage)
             throws java.io.IOException {
         options.checkRankFits(setup.tasks.size());
-        double positives = setup.rows.getLabels().sumNumber().doubleValue();
-        double rate = Math.min(Math.max(positives / setup.rows.numExamples(), 1e-4), 1 - 1e-4);
+        double rate = Math.min(Math.max(setup.positiveRate, 1e-4), 1 - 1e-4);
         SpatialNetworks.Options netOptions = new SpatialNetworks.Options(options.updater(), options.l2(),
                 options.positiveWeight(), options.seed(), options.dataType());
         StageSpec first = options.ladder().get(0);
@@ -199,8 +290,11 @@ public final class MultiResolutionTrainer {
      */
     public Result resume(ExampleSet train, ExampleSet validation, java.nio.file.Path checkpointDir)
             throws java.io.IOException {
+        return resume(setup(train, validation), checkpointDir);
+    }
+
+    private Result resume(Setup setup, java.nio.file.Path checkpointDir) throws java.io.IOException {
         RunCheckpoint cp = RunCheckpoint.read(checkpointDir);
-        Setup setup = setup(train, validation);
         if (!cp.dataFingerprint().equals(setup.fingerprint)) {
             throw new io.github.finegrain.data.DataFormatException(checkpointDir + ": the checkpoint belongs to other "
                     + "training data (fingerprint " + cp.dataFingerprint() + ", this data " + setup.fingerprint + ")");
@@ -212,11 +306,11 @@ public final class MultiResolutionTrainer {
         MultiLayerNetwork net = RunCheckpoint.network(checkpointDir);
         RunCheckpoint.checkNetwork(checkpointDir, net, options.ladder().get(cp.nextStage()), setup.tasks.size(),
                 options.rank());
-        long batchesPerEpoch = (setup.rows.numExamples() + (long) options.batchSize() - 1) / options.batchSize();
+        long batchesPerEpoch = (setup.rowsPerEpoch + (long) options.batchSize() - 1) / options.batchSize();
         if (cp.position() > batchesPerEpoch) {
             throw new io.github.finegrain.data.DataFormatException(checkpointDir.resolve(RunCheckpoint.STATE)
                     + ": bad checkpoint state: field position " + cp.position() + " is past the end of an epoch of "
-                    + batchesPerEpoch + " minibatches (" + setup.rows.numExamples() + " rows in minibatches of "
+                    + batchesPerEpoch + " minibatches (" + setup.rowsPerEpoch + " rows in minibatches of "
                     + options.batchSize() + ")");
         }
         MultiLayerNetwork best = RunCheckpoint.best(checkpointDir);
@@ -228,7 +322,8 @@ public final class MultiResolutionTrainer {
                 Integer.MAX_VALUE, best);
     }
 
-    private record Setup(TaskIndex tasks, DataSet rows, DataSet val, byte[] valLabels, String fingerprint) {
+    private record Setup(TaskIndex tasks, StreamedTrainingData.Opener stream, long rowsPerEpoch, double positiveRate,
+            DataSet val, byte[] valLabels, String fingerprint) {
     }
 
     private Setup setup(ExampleSet train, ExampleSet validation) {
@@ -237,7 +332,10 @@ public final class MultiResolutionTrainer {
                     + " and " + validation.size());
         }
         TaskIndex tasks = TaskIndex.fromTraining(train, options.minTaskExamples());
-        return new Setup(tasks, ExampleRows.training(train, tasks, options.dataType()),
+        DataSet rows = ExampleRows.training(train, tasks, options.dataType());
+        double positives = rows.getLabels().sumNumber().doubleValue();
+        return new Setup(tasks, (e, p) -> new InMemoryMinibatchStream(rows, options.batchSize(), options.seed(), e, p),
+                rows.numExamples(), positives / rows.numExamples(),
                 ExampleRows.scoring(validation, tasks, options.dataType()), validation.labels(),
                 ExampleRows.fingerprint(train));
     }
@@ -259,9 +357,8 @@ public final class MultiResolutionTrainer {
      * The run's one stream of training minibatches, at the checkpoint's (epoch, position): the only place a stream is
      * created.
      */
-    private MinibatchStream openStream(Setup setup, RunCheckpoint start) {
-        return new InMemoryMinibatchStream(setup.rows, options.batchSize(), options.seed(), start.epoch(),
-                start.position());
+    private MinibatchStream openStream(Setup setup, RunCheckpoint start) throws java.io.IOException {
+        return setup.stream.open(start.epoch(), start.position());
     }
 
     private Result run(Setup setup, MinibatchStream stream, TrainingStep step, RunCheckpoint start,

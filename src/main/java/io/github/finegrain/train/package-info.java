@@ -1,6 +1,8 @@
 /**
  * Training: turning examples into DL4J minibatches ({@link io.github.finegrain.train.ExampleRows},
- * {@link io.github.finegrain.train.Minibatches}, {@link io.github.finegrain.train.MinibatchStream}), the
+ * {@link io.github.finegrain.train.Minibatches}, {@link io.github.finegrain.train.MinibatchStream}: in memory, or
+ * streamed from an example file or a spill file in a block-shuffled order,
+ * {@link io.github.finegrain.train.BlockShuffledStream}), the
  * multi-resolution trainer that owns the loop over stages ({@link io.github.finegrain.train.MultiResolutionTrainer},
  * with {@code StageRunner} for one stage and {@code SwapStep} for
  * the move between stages), its options and their one set of defaults

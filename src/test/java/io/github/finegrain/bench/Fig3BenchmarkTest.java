@@ -141,4 +141,31 @@ class Fig3BenchmarkTest {
                 GridSpec.defenderBox(12, 12)), 440, 20);
         assertThat((double) mmtse / fixed).isCloseTo(80.0 / 2000, within(1e-4));
     }
+
+    /**
+     * --write-examples writes the scale's own data (the train/val/test of {@link Fig3Benchmark#data}) and the
+     * streamed first stage trains one epoch of it: every training row (league copies included) once.
+     */
+    @Test
+    void writtenExamplesAreTheScalesDataAndStreamOneEpoch() throws Exception {
+        Fig3Benchmark.Scale scale = new Fig3Benchmark.Scale(6, 3000, 3, 0.1, 2.0, 7, 1);
+        Path f = dir.resolve("planted.fgex");
+        Fig3Benchmark.writeExamples(scale, f);
+        Fig3Benchmark.Data d = Fig3Benchmark.data(scale);
+        var file = io.github.finegrain.data.ExampleFile.open(f);
+        var train = file.read(io.github.finegrain.data.Split.TRAIN);
+        var test = file.read(io.github.finegrain.data.Split.TEST);
+        assertThat(train.taskKeys()).containsExactly(d.train().taskKeys());
+        assertThat(train.labels()).containsExactly(d.train().labels());
+        assertThat(test.labels()).containsExactly(d.test().labels());
+        assertThat(test.size()).isEqualTo(scale.holdOut());
+        assertThat(Fig3Report.JSON.readTree(file.metadata()).get("scale").get("frames").asInt()).isEqualTo(3000);
+
+        var r = Fig3Benchmark.streamFirstStage(f, 1, 1024, 2, 1);
+        assertThat(r.get("trainingRows")).isEqualTo(6000L); // 3000 examples, every player has a task
+        assertThat(r.get("minibatches")).isEqualTo(6); // ceil(6000 / 1024)
+        assertThat(r.get("epochs")).isEqualTo(1);
+        assertThat((double) r.get("bestValidationLoss")).isLessThanOrEqualTo((double) r.get("startValidationLoss"));
+        assertThat((long) r.get("vmHwmBytes")).isPositive();
+    }
 }

@@ -63,4 +63,21 @@ class BenchCommandTest {
         assertThat(err.toString()).contains(dir.toString());
         assertThat((System.nanoTime() - t0) / 1e9).isLessThan(60);
     }
+
+    /** --write-examples only writes the scale's example file; fig3-stream refuses a bad option before reading it. */
+    @Test
+    void writeExamplesWritesTheFileAndExits() throws Exception {
+        Path f = dir.resolve("p.fgex");
+        assertThat(run("fig3", "--players", "5", "--frames", "2000", "--write-examples", f.toString(), "--out",
+                dir.resolve("fig3").toString())).as(err.toString()).isZero();
+        var file = io.github.finegrain.data.ExampleFile.open(f);
+        assertThat(file.rows(io.github.finegrain.data.Split.TRAIN)).isEqualTo(2000);
+        assertThat(file.rows(io.github.finegrain.data.Split.VAL)).isEqualTo(250);
+        assertThat(file.tasks()).hasSize(5);
+        assertThat(dir.resolve("fig3")).doesNotExist(); // no training
+        assertThat(out.toString()).contains("2000 train, 250 val, 250 test");
+
+        assertThat(run("fig3-stream", "--examples", f.toString(), "--epochs", "0")).isEqualTo(2);
+        assertThat(err.toString()).contains("--epochs, --batch and --validation-every must be >= 1");
+    }
 }

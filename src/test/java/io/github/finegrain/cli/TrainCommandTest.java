@@ -135,6 +135,36 @@ class TrainCommandTest {
         assertThat(Files.readString(runDir.resolve("trace.csv"))).isEqualTo(traceBefore);
     }
 
+    /** With --examples the training split is streamed from the file (counted, not held); val/test in memory. */
+    @Test
+    void streamsTheTrainingSplitOfAnExampleFile() throws IOException {
+        Path f = dir.resolve("planted.fgex");
+        io.github.finegrain.data.PlantedData.write(10, new int[] {4000, 500, 500}, 2, 0.15, 2.0, 3, f, "{}");
+        Path runDir = dir.resolve("ex");
+        int code = run("train", "--examples", f.toString(), "--run-dir", runDir.toString(), "--schedule", "fixed",
+                "--court", "4x5", "--defender", "3x3", "--rank", "2", "--criterion", "steps", "--min-steps", "6",
+                "--max-steps-per-stage", "6", "--batch", "256", "--min-task-examples", "300",
+                "--max-train-examples", "3000");
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("(streamed)");
+        JsonNode m = new ObjectMapper().readTree(runDir.resolve("metrics.json").toFile());
+        JsonNode train = m.path("data").path("train");
+        assertThat(train.path("streamed").asBoolean()).isTrue();
+        assertThat(train.path("examples").asInt()).isEqualTo(3000);
+        assertThat(train.path("usedExamples").asInt()).isEqualTo(3000);
+        assertThat(m.path("data").path("test").path("examples").asInt()).isEqualTo(500);
+        assertThat(m.path("stages")).hasSize(2);
+        // 10 players with about 300 of the 3000 examples each: those at or above 300 have a task
+        assertThat(m.path("tasks").asInt()).isBetween(2, 11);
+        java.util.List<String> trace = Files.readAllLines(runDir.resolve("trace.csv"));
+        assertThat(trace).hasSize(1 + 2 * 6);
+        // the baseline is fitted on the streamed split's examples (all of them below 1 M)
+        var used = io.github.finegrain.data.ExampleFile.open(f).read(io.github.finegrain.data.Split.TRAIN)
+                .subset(java.util.stream.IntStream.range(0, 3000).toArray());
+        assertThat(m.path("baseline").path("slopePerFoot").asDouble())
+                .isEqualTo(io.github.finegrain.eval.DistanceBaseline.fit(used).slope());
+    }
+
     @Test
     void badGridIsAUsageError() {
         int code = run("train", "--run-dir", dir.resolve("run").toString(), "--court", "0x5");

@@ -46,4 +46,37 @@ class PlantedDataTest {
         assertThatThrownBy(() -> PlantedData.generate(7, 500, 4, 0.1, Double.NaN, 3))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("signal");
     }
+
+    /** The streamed writer writes what generate draws: same players, labels, and features to float32. */
+    @Test
+    void theStreamedWriterWritesTheGeneratedExamples(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        PlantedData mem = PlantedData.generate(9, 700, 3, 0.2, 2.0, 11);
+        java.nio.file.Path out = dir.resolve("p.fgex");
+        PlantedData written = PlantedData.write(9, new int[] {500, 120, 80}, 3, 0.2, 2.0, 11, out, "{\"t\":1}");
+        assertThat(written.bias()).isEqualTo(mem.bias());
+        assertThat(written.loadings()).isDeepEqualTo(mem.loadings());
+        ExampleFile f = ExampleFile.open(out);
+        f.verifyChecksum();
+        assertThat(f.rows()).isEqualTo(700);
+        assertThat(f.games()).extracting(ExampleFile.Game::split).containsExactly(Split.TRAIN, Split.VAL, Split.TEST);
+        int from = 0;
+        for (Split s : Split.values()) {
+            ExampleSet e = f.read(s);
+            for (int i = 0; i < e.size(); i++) {
+                int j = from + i;
+                assertThat(e.taskKeys()[i]).isEqualTo(mem.examples().taskKeys()[j]);
+                assertThat(e.labels()[i]).isEqualTo(mem.examples().labels()[j]);
+                assertThat(e.frames()[i]).isEqualTo(j);
+                for (int k = 0; k < ExampleSet.FEATURES; k++) {
+                    assertThat(e.feature(i, k)).isEqualTo((double) (float) mem.examples().feature(j, k));
+                }
+            }
+            assertThat(f.games().get(s.ordinal()).positives()).isEqualTo(e.positives());
+            from += e.size();
+        }
+        assertThat(f.taskCounts(Split.TRAIN).values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(500);
+        assertThatThrownBy(() -> PlantedData.write(9, new int[] {5, -1, 0}, 3, 0.2, 2.0, 11, out, "{}"))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
 }
