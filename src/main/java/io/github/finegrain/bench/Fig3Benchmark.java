@@ -153,7 +153,7 @@ public final class Fig3Benchmark {
         MultiResolutionOptions d = MultiResolutionOptions.defaults();
         int batches = (int) ((rows.trainingRows(tasks) + batch - 1) / batch);
         MultiResolutionOptions o = new MultiResolutionOptions(List.of(new StageSpec(io.github.finegrain.model.ModelKind.FULL_RANK, g[0],
-                g[1])), 1, FineGrainRules.Criterion.NEVER, d.rules(), d.window(), batch, "adam", LEARNING_RATE,
+                g[1])), 1, FineGrainRules.Criterion.NEVER, d.rules(), d.window(), batch, d.optimizer(), LEARNING_RATE,
                 d.cpLearningRate(), d.l2(), 1.0, seed, DataType.FLOAT, 1, validationEvery, epochs * batches, 1e6);
         io.github.finegrain.train.StreamedTrainingData data = new io.github.finegrain.train.StreamedTrainingData(
                 tasks, (e, p) -> rows.stream(tasks, batch, seed, DataType.FLOAT, e, p), rows.trainingRows(tasks),
@@ -230,7 +230,7 @@ public final class Fig3Benchmark {
             default -> throw unknownMethod(method);
         }
         return MultiResolutionOptions.builder().ladder(ladder).rank(s.rank()).criterion(c).batchSize(1024)
-                .optimizer("adam").learningRate(LEARNING_RATE).positiveWeight(1.0).seed(seed)
+                .learningRate(LEARNING_RATE).positiveWeight(1.0).seed(seed)
                 .dataType(DataType.FLOAT).minTaskExamples(1).maxStepsPerStage(maxSteps)
                 .maxMinutes(s.budgetMinutes()).build();
     }

@@ -22,7 +22,8 @@ import org.nd4j.linalg.learning.config.Sgd;
  * @param batchSize        rows per minibatch (default 1024)
  * @param optimizer        one of {@link #OPTIMIZERS}: {@code adam}, {@code sgd} (DL4J's dense updaters through
  *                         {@code net.fit}), {@code lazy-adam}, {@code adagrad} (row-sparse steps, plugged in
- *                         through {@link TrainingSteps#forOptimizer}; default adam)
+ *                         through {@link TrainingSteps#forOptimizer}; default lazy-adam: see the README's
+ *                         "Training steps" section for the comparison that chose it)
  * @param learningRate     step size of the full-rank stages (default 0.02)
  * @param cpLearningRate   step size of the CP stages (default 0.002): after the hand-off training is fine-tuning;
  *                         measured on the bundled data, Adam at 0.02 on the factors drove the validation loss from
@@ -182,12 +183,12 @@ public record MultiResolutionOptions(List<StageSpec> ladder, int rank, FineGrain
      * The defaults, the one place they live (the CLI's {@code --help} shows them through
      * {@code cli.TrainingDefaults}): the paper's ladder (hand-off at 8x10/12x12), rank 20, criterion
      * {@link #DEFAULT_CRITERION}, {@link FineGrainRules.Parameters#defaults()} (Δ = 0.005, 40 minimum steps), window
-     * 20, batch 1024, Adam at 0.02 (CP stages 0.002), L2 1e-4, positive weight 1, seed 12345, FLOAT, 1000 minimum task
+     * 20, batch 1024, lazy Adam (row-sparse) at 0.02 (CP stages 0.002), L2 1e-4 on the touched rows, positive weight 1, seed 12345, FLOAT, 1000 minimum task
      * examples, validation every 10 minibatches, 1500 steps per stage at most, 15 minutes.
      */
     public static MultiResolutionOptions defaults() {
         return new MultiResolutionOptions(paperLadder(), 20, DEFAULT_CRITERION, FineGrainRules.Parameters.defaults(),
-                20, 1024, "adam", 0.02, 0.002, 1e-4, 1.0, 12345L, DataType.FLOAT, 1000, 10, 1500, 15);
+                20, 1024, "lazy-adam", 0.02, 0.002, 1e-4, 1.0, 12345L, DataType.FLOAT, 1000, 10, 1500, 15);
     }
 
     /** A builder starting from {@link #defaults()}. */

@@ -15,7 +15,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Single-resolution training of the full-rank model: minibatch Adam or SGD over shuffled training rows
+ * Single-resolution training of the full-rank model: minibatch steps ({@link TrainingSteps#forOptimizer}: lazy Adam
+ * or Adagrad row-sparse, Adam or SGD dense) over shuffled training rows
  * ({@link ExampleRows#training}), validation log loss after every epoch, the best-validation parameters kept, and
  * early stopping after {@code patience} epochs without improvement. The per-task bias starts at the logit of the
  * training positive rate. Returns an immutable {@link TrainedModel}.
@@ -57,6 +58,7 @@ public final class Trainer {
         layer.setBiasInit(Math.log(rate / (1 - rate)));
         MultiLayerNetwork net = SpatialNetworks.network(layer, new SpatialNetworks.Options(options.updater(),
                 options.l2(), options.positiveWeight(), options.seed(), options.dataType()));
+        TrainingStep step = TrainingSteps.forOptimizer(options.optimizer(), options.l2()).apply(net);
         DataSet rows = ExampleRows.training(train, tasks, options.dataType());
         DataSet val = ExampleRows.scoring(validation, tasks, options.dataType());
         Random rnd = new Random(options.seed());
@@ -67,7 +69,7 @@ public final class Trainer {
         long validationNanos = 0;
         for (int epoch = 1; epoch <= options.epochs(); epoch++) {
             for (DataSet batch : Minibatches.shuffled(rows, options.batchSize(), rnd)) {
-                net.fit(batch);
+                step.fit(batch);
             }
             long v0 = System.nanoTime();
             double loss = ValidationLoss.of(net, val, validation.labels());

@@ -43,8 +43,9 @@ public record TrainingOptions(GridSpec court, GridSpec defenderBox, int epochs, 
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be >= 1, found " + batchSize);
         }
-        if (!"adam".equals(optimizer) && !"sgd".equals(optimizer)) {
-            throw new IllegalArgumentException("optimizer must be adam or sgd, found '" + optimizer + "'");
+        if (!MultiResolutionOptions.OPTIMIZERS.contains(optimizer)) {
+            throw new IllegalArgumentException("optimizer must be one of " + String.join(", ",
+                    MultiResolutionOptions.OPTIMIZERS) + ", found '" + optimizer + "'");
         }
         if (!(learningRate > 0)) {
             throw new IllegalArgumentException("learning rate must be > 0, found " + learningRate);
@@ -94,9 +95,16 @@ public record TrainingOptions(GridSpec court, GridSpec defenderBox, int epochs, 
         return m;
     }
 
-    /** The DL4J updater for {@link #optimizer} at {@link #learningRate}. */
+    /**
+     * The DL4J updater configured on the network for {@link #optimizer} at {@link #learningRate} (Adam for
+     * {@code lazy-adam}, AdaGrad for {@code adagrad}: the row-sparse steps read their learning rate from it).
+     */
     public IUpdater updater() {
-        return "adam".equals(optimizer) ? new Adam(learningRate) : new Sgd(learningRate);
+        return switch (optimizer) {
+            case "sgd" -> new Sgd(learningRate);
+            case "adagrad" -> new org.nd4j.linalg.learning.config.AdaGrad(learningRate);
+            default -> new Adam(learningRate);
+        };
     }
 
     /** A copy with other grids. */
