@@ -221,6 +221,15 @@ public final class MultiResolutionTrainer {
             throw new io.github.finegrain.data.DataFormatException(stateFile + ": bad checkpoint state: field "
                     + "nextStage " + cp.nextStage() + " does not fit this run's ladder of " + ladderSize + " stages");
         }
+        if (cp.midStage() != null) {
+            try {
+                FineGrainRules.create(options.criterion(), options.rules()).restore(cp.midStage().rule());
+            } catch (IllegalArgumentException e) {
+                throw new io.github.finegrain.data.DataFormatException(stateFile + ": bad checkpoint state: field "
+                        + "midStage.rule does not fit this run's criterion " + options.criterion().cliName() + ": "
+                        + e.getMessage());
+            }
+        }
         options.checkRankFits(setup.tasks.size());
         MultiLayerNetwork net = RunCheckpoint.network(checkpointDir);
         int netStage = cp.nextStage() < ladderSize ? cp.nextStage() : cp.stages().get(cp.stages().size() - 1).index();

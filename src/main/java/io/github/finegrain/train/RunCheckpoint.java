@@ -164,9 +164,14 @@ public record RunCheckpoint(int formatVersion, int nextStage, int iteration, int
                 cp.position(), cp.elapsedSeconds(), cp.handOffFit(), cp.dataFingerprint(), cp.stages(), cp.midStage(),
                 true);
         Map<String, CheckpointFolder.FileWriter> files = new LinkedHashMap<>();
-        for (String name : CheckpointFolder.verify(dir, FILES).keySet()) {
-            if (!name.equals(STATE)) {
-                files.put(name, f -> CheckpointFolder.link(dir.resolve(name), f));
+        List<Path> present;
+        try (var s = Files.list(dir)) {
+            present = s.sorted().toList(); // read() verified them against the manifest
+        }
+        for (Path p : present) {
+            String name = p.getFileName().toString();
+            if (!name.equals(STATE) && !name.equals(CheckpointFolder.MANIFEST)) {
+                files.put(name, f -> CheckpointFolder.link(p, f));
             }
         }
         files.put(STATE, f -> JSON.writeValue(f.toFile(), done));
@@ -259,10 +264,11 @@ public record RunCheckpoint(int formatVersion, int nextStage, int iteration, int
                     + cp.iteration() + "), found " + m.steps());
             check(m.bestStep() >= 0 && m.bestStep() <= m.steps(), src + "midStage.bestStep must be in 0..steps ("
                     + m.steps() + "), found " + m.bestStep());
-            check(Double.isFinite(m.startLoss()) && m.startLoss() >= 0, src + "midStage.startLoss must be finite and "
-                    + ">= 0, found " + m.startLoss());
-            check(Double.isFinite(m.bestLoss()) && m.bestLoss() >= 0, src + "midStage.bestLoss must be finite and "
-                    + ">= 0, found " + m.bestLoss());
+            // NaN: a stage that started from non-finite parameters (it then ends as diverged at its first validation)
+            check(Double.isNaN(m.startLoss()) || Double.isFinite(m.startLoss()) && m.startLoss() >= 0,
+                    src + "midStage.startLoss must be finite and >= 0 (or NaN), found " + m.startLoss());
+            check(Double.isNaN(m.bestLoss()) || Double.isFinite(m.bestLoss()) && m.bestLoss() >= 0,
+                    src + "midStage.bestLoss must be finite and >= 0 (or NaN), found " + m.bestLoss());
             for (double v : new double[] {m.stageSeconds(), m.stepSeconds(), m.validationSeconds()}) {
                 check(Double.isFinite(v) && v >= 0, src + "midStage seconds must be finite and >= 0, found " + v);
             }

@@ -284,6 +284,18 @@ class MultiResolutionTrainerTest {
                     .isEqualTo(List.of(b.iteration(), b.epoch(), b.stage(), b.event()));
             assertThat(a.reading().minibatchLoss()).as("trace row " + i).isCloseTo(b.reading().minibatchLoss(),
                     within(1e-9));
+            // the listener's window restarts where the uninterrupted run's completed: the same window statistics
+            assertThat(List.of(a.reading().iteration(), a.reading().windowCompleted()))
+                    .as("trace row " + i).isEqualTo(List.of(b.reading().iteration(), b.reading().windowCompleted()));
+            if (b.reading().windowCompleted()) {
+                assertThat(a.reading().windowNormalized()).as("trace row " + i)
+                        .isCloseTo(b.reading().windowNormalized(), within(1e-9));
+            }
+            if (!Double.isNaN(b.validationLoss())) {
+                assertThat(a.validationLoss()).as("trace row " + i).isCloseTo(b.validationLoss(), within(1e-9));
+            } else {
+                assertThat(a.validationLoss()).as("trace row " + i).isNaN();
+            }
         }
         assertThat(resumed.finalStage()).isEqualTo(full.finalStage());
         INDArray p = resumed.model().network().params();
