@@ -340,6 +340,19 @@ class MultiResolutionTrainerTest {
     }
 
     @Test
+    void aKilledRunResumesItsRuleState(@TempDir Path root) throws Exception {
+        Path dir = root.resolve("checkpoint");
+        // val-loss rule (state: the last validation loss); at this learning rate stage 0 ends at step 15 because
+        // validation rose since step 10: killed at step 14, the checkpoint of step 12 must carry step 10's loss
+        MultiResolutionOptions o = options().toBuilder().criterion(FineGrainRules.Criterion.VAL_LOSS)
+                .maxStepsPerStage(30).learningRate(0.2).cpLearningRate(0.02).checkpointMinutes(1e-9).build();
+        RunCheckpoint cp = killAndResume(o, dir, 0, 14);
+        assertThat(cp.midStage().steps()).isEqualTo(12);
+        assertThat(cp.midStage().rule()).containsOnlyKeys("previous");
+        assertThat(cp.midStage().rule().get("previous")).isFinite().isPositive();
+    }
+
+    @Test
     void aRunKilledInsideAStageResumesToTheUninterruptedRunWithLazyAdam(@TempDir Path root) throws Exception {
         Path dir = root.resolve("checkpoint");
         // killed inside the first CP stage after the hand-off; validation every 4 steps: the best can be the current
