@@ -78,16 +78,28 @@ public final class CheckpointFolder {
     }
 
     /**
-     * Writes a complete checkpoint and makes it current by the protocol of the class comment.
+     * Writes a complete checkpoint and makes it current by the protocol of the class comment. {@code D},
+     * {@code D.new} and {@code D.old} are replaced only if they hold nothing but checkpoint files (so a folder of
+     * other files given by mistake is never deleted).
      *
-     * @param dir   the checkpoint folder {@code D} (its parent is created if needed)
-     * @param files file name → writer, in writing order
-     * @throws IOException if a file cannot be written or a rename fails (the previous checkpoint then stays current)
+     * @param dir     the checkpoint folder {@code D} (its parent is created if needed)
+     * @param allowed the file names a checkpoint may hold (the manifest aside)
+     * @param files   file name (one of {@code allowed}) → writer, in writing order
+     * @throws IOException if a file cannot be written or a rename fails (the previous checkpoint then stays current),
+     *                     or {@code D}, {@code D.new} or {@code D.old} holds something else than checkpoint files
      */
-    public static void write(Path dir, Map<String, FileWriter> files) throws IOException {
+    public static void write(Path dir, Set<String> allowed, Map<String, FileWriter> files) throws IOException {
+        for (String name : files.keySet()) {
+            if (!allowed.contains(name)) {
+                throw new IllegalArgumentException("'" + name + "' is not a file a checkpoint holds: " + allowed);
+            }
+        }
         Path parent = dir.toAbsolutePath().getParent();
         Files.createDirectories(parent);
         Path fresh = fresh(dir);
+        for (Path p : List.of(dir, fresh, previous(dir))) {
+            checkOwned(p, allowed);
+        }
         deleteTree(fresh);
         Files.createDirectory(fresh);
         for (Map.Entry<String, FileWriter> e : files.entrySet()) {
@@ -97,6 +109,29 @@ public final class CheckpointFolder {
         }
         seal(fresh);
         commit(dir, fresh);
+    }
+
+    /**
+     * Fails unless {@code p} is absent, or a folder (not a link) holding only regular files named in {@code allowed}
+     * or the manifest.
+     */
+    private static void checkOwned(Path p, Set<String> allowed) throws IOException {
+        if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+            throw new IOException(p + ": not a checkpoint folder (a file or link is in its place); refusing to "
+                    + "replace it");
+        }
+        try (Stream<Path> s = Files.list(p)) {
+            for (Path c : s.toList()) {
+                String n = c.getFileName().toString();
+                if (!(n.equals(MANIFEST) || allowed.contains(n)) || !Files.isRegularFile(c, LinkOption.NOFOLLOW_LINKS)) {
+                    throw new IOException(p + ": not a checkpoint folder (it holds " + n + "); refusing to replace "
+                            + "it: give a folder of its own for checkpoints");
+                }
+            }
+        }
     }
 
     /** Steps 3–5 of the protocol: {@code fresh} (complete) becomes {@code dir}. */

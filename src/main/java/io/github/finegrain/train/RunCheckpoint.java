@@ -149,7 +149,7 @@ public record RunCheckpoint(int formatVersion, int nextStage, int iteration, int
         }
         files.put(TRACE, f -> JSON.writeValue(f.toFile(), c.trace()));
         files.put(STATE, f -> JSON.writeValue(f.toFile(), this));
-        CheckpointFolder.write(dir, files);
+        CheckpointFolder.write(dir, FILES, files);
     }
 
     /**
@@ -175,7 +175,7 @@ public record RunCheckpoint(int formatVersion, int nextStage, int iteration, int
             }
         }
         files.put(STATE, f -> JSON.writeValue(f.toFile(), done));
-        CheckpointFolder.write(dir, files);
+        CheckpointFolder.write(dir, FILES, files);
     }
 
     /** Largest {@code state.json} read, in bytes. */

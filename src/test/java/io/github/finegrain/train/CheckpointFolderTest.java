@@ -31,7 +31,7 @@ class CheckpointFolderTest {
     @Test
     void aWrittenCheckpointVerifiesAndListsEveryFileWithSizeAndHash() throws IOException {
         Path dir = root.resolve("checkpoint");
-        CheckpointFolder.write(dir, files("net-1", "[1]", "{\"s\":1}"));
+        CheckpointFolder.write(dir, ALLOWED, files("net-1", "[1]", "{\"s\":1}"));
         assertThat(CheckpointFolder.verify(dir, ALLOWED)).containsExactly(Map.entry(RunCheckpoint.NETWORK, 5L),
                 Map.entry(RunCheckpoint.STATE, 7L), Map.entry(RunCheckpoint.TRACE, 3L));
         String manifest = Files.readString(dir.resolve(CheckpointFolder.MANIFEST));
@@ -42,7 +42,7 @@ class CheckpointFolderTest {
         assertThat(CheckpointFolder.previous(dir)).doesNotExist();
 
         // a second write replaces the first completely
-        CheckpointFolder.write(dir, files("net-2", "[1,2]", "{\"s\":2}"));
+        CheckpointFolder.write(dir, ALLOWED, files("net-2", "[1,2]", "{\"s\":2}"));
         assertThat(Files.readString(dir.resolve(RunCheckpoint.NETWORK))).isEqualTo("net-2");
         assertThat(CheckpointFolder.previous(dir)).doesNotExist();
     }
@@ -51,8 +51,8 @@ class CheckpointFolderTest {
     void aFileFromAnotherCheckpointATruncatedFileAndAnExtraFileAreRefusedNamingTheFile() throws IOException {
         Path a = root.resolve("a");
         Path b = root.resolve("b");
-        CheckpointFolder.write(a, files("network of run a", "[1,2,3]", "{\"s\":1}"));
-        CheckpointFolder.write(b, files("network of run b", "[4,5,6]", "{\"s\":2}"));
+        CheckpointFolder.write(a, ALLOWED, files("network of run a", "[1,2,3]", "{\"s\":1}"));
+        CheckpointFolder.write(b, ALLOWED, files("network of run b", "[4,5,6]", "{\"s\":2}"));
 
         // same size, other content: the hash names it
         Files.copy(b.resolve(RunCheckpoint.NETWORK), a.resolve(RunCheckpoint.NETWORK),
@@ -108,18 +108,18 @@ class CheckpointFolderTest {
     @Test
     void aCrashWhileWritingLeavesTheOldCheckpointCurrent() throws IOException {
         Path dir = root.resolve("checkpoint");
-        CheckpointFolder.write(dir, files("old", "[]", "{}"));
+        CheckpointFolder.write(dir, ALLOWED, files("old", "[]", "{}"));
         Map<String, CheckpointFolder.FileWriter> crashing = files("new", "[]", "{}");
         crashing.put(RunCheckpoint.STATE, f -> {
             throw new IOException("disk full");
         });
-        assertThatThrownBy(() -> CheckpointFolder.write(dir, crashing)).hasMessage("disk full");
+        assertThatThrownBy(() -> CheckpointFolder.write(dir, ALLOWED, crashing)).hasMessage("disk full");
         assertThat(CheckpointFolder.fresh(dir).resolve(CheckpointFolder.MANIFEST)).doesNotExist();
         assertThat(CheckpointFolder.recover(dir, ALLOWED)).isFalse();
         assertThat(CheckpointFolder.verify(dir, ALLOWED)).hasSize(3);
         assertThat(Files.readString(dir.resolve(RunCheckpoint.NETWORK))).isEqualTo("old");
         // the next write replaces the unfinished one
-        CheckpointFolder.write(dir, files("newer", "[]", "{}"));
+        CheckpointFolder.write(dir, ALLOWED, files("newer", "[]", "{}"));
         assertThat(Files.readString(dir.resolve(RunCheckpoint.NETWORK))).isEqualTo("newer");
         assertThat(CheckpointFolder.fresh(dir)).doesNotExist();
     }
@@ -128,10 +128,10 @@ class CheckpointFolderTest {
     void aCrashBetweenTheRenamesIsRecoveredFromTheNewOrElseTheOldFolder() throws IOException {
         Path dir = root.resolve("checkpoint");
         // the state after step 3 of the protocol: checkpoint -> checkpoint.old done, checkpoint.new complete
-        CheckpointFolder.write(dir, files("old", "[]", "{}"));
+        CheckpointFolder.write(dir, ALLOWED, files("old", "[]", "{}"));
         Files.move(dir, CheckpointFolder.previous(dir));
         Path fresh = CheckpointFolder.fresh(dir);
-        CheckpointFolder.write(fresh, files("new", "[]", "{}"));
+        CheckpointFolder.write(fresh, ALLOWED, files("new", "[]", "{}"));
         assertThat(dir).doesNotExist();
         assertThat(CheckpointFolder.recover(dir, ALLOWED)).isTrue();
         assertThat(Files.readString(dir.resolve(RunCheckpoint.NETWORK))).isEqualTo("new");
@@ -150,5 +150,18 @@ class CheckpointFolderTest {
         assertThatThrownBy(() -> CheckpointFolder.recover(none, ALLOWED))
                 .isInstanceOf(DataFormatException.class)
                 .hasMessageStartingWith(none + ": no checkpoint state");
+    }
+
+    @Test
+    void aFolderOfOtherFilesIsNeverReplaced() throws IOException {
+        Path notMine = root.resolve("results");
+        Files.createDirectories(notMine);
+        Files.writeString(notMine.resolve("results.csv"), "precious");
+        assertThatThrownBy(() -> CheckpointFolder.write(notMine, ALLOWED, files("n", "[]", "{}")))
+                .isInstanceOf(IOException.class)
+                .hasMessage(notMine + ": not a checkpoint folder (it holds results.csv); refusing to replace it: give a "
+                        + "folder of its own for checkpoints");
+        assertThat(Files.readString(notMine.resolve("results.csv"))).isEqualTo("precious");
+        assertThat(CheckpointFolder.fresh(notMine)).doesNotExist();
     }
 }
