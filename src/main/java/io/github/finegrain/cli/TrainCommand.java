@@ -87,8 +87,10 @@ public final class TrainCommand implements Callable<Integer> {
     Path runDir;
 
     @Option(names = "--resume", paramLabel = "DIR",
-            description = "Continue the interrupted multires/fixed run in DIR from its last stage-boundary checkpoint "
-                    + "(DIR/checkpoint); give the same --data and --max-train-examples as the first run.")
+            description = "Continue the interrupted multires/fixed run in DIR from its last checkpoint (DIR/checkpoint: "
+                    + "at a stage boundary or inside a stage); give the same --data and --max-train-examples as the "
+                    + "first run. The run's options come from DIR/run-options.json (--checkpoint-minutes may be given "
+                    + "again).")
     Path resume;
 
     @Option(names = "--schedule", defaultValue = "multires",
@@ -144,6 +146,11 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--max-minutes",
             description = "Training stops after this many minutes (default: ${DEFAULT-VALUE}).")
     double maxMinutes;
+
+    @Option(names = "--checkpoint-minutes", paramLabel = "MIN",
+            description = "Besides the checkpoint at every stage boundary, checkpoint inside a stage after this many "
+                    + "minutes (at the next completed entropy window) (default: ${DEFAULT-VALUE}).")
+    double checkpointMinutes;
 
     @Option(names = "--validate-every", paramLabel = "N",
             description = "Validation log loss every N minibatches and at each stage's last one; each stage keeps its "
@@ -214,7 +221,7 @@ public final class TrainCommand implements Callable<Integer> {
         CliFiles.outputFolder(dir, "the run's files");
         // a run overwrites these: a symbolic link among them would redirect the write elsewhere
         CliFiles.noSymbolicLinks(dir, "metrics.json", "trace.csv", "model.zip", "model.zip.tmp", "run-options.json",
-                "report", "checkpoint");
+                "report", "checkpoint", "checkpoint.new", "checkpoint.old");
         Map<String, Object> dataJson = new LinkedHashMap<>();
         Map<Split, ExampleSet> examples = loadExamples(out, dataJson);
         ExampleSet train = examples.get(Split.TRAIN); // null when streamed from --examples (streamedTrain)
@@ -254,8 +261,17 @@ public final class TrainCommand implements Callable<Integer> {
                         throw new io.github.finegrain.data.DataFormatException(optionsFile
                                 + ": missing; --resume needs a run directory written by train");
                     }
-                    options = io.github.finegrain.data.JsonFiles.read(optionsFile, MultiResolutionOptions.class,
-                            "run options");
+                    com.fasterxml.jackson.databind.JsonNode tree = io.github.finegrain.data.JsonFiles.readTree(
+                            optionsFile, "run options");
+                    if (tree instanceof com.fasterxml.jackson.databind.node.ObjectNode o) {
+                        // written before mid-stage checkpoints existed; or given again on the command line
+                        if (!o.has("checkpointMinutes") || spec.commandLine().getParseResult()
+                                .hasMatchedOption("--checkpoint-minutes")) {
+                            o.put("checkpointMinutes", checkpointMinutes);
+                        }
+                    }
+                    options = io.github.finegrain.data.JsonFiles.convert(tree, MultiResolutionOptions.class,
+                            optionsFile.toString(), "run options");
                     if (options.batchSize() > MAX_BATCH) {
                         throw new io.github.finegrain.data.DataFormatException(optionsFile + ": bad run options field "
                                 + "batchSize: at most " + MAX_BATCH + ", found " + options.batchSize());
@@ -340,6 +356,10 @@ public final class TrainCommand implements Callable<Integer> {
         printMetrics(out, "distance-to-basket baseline", base.test());
         Path report = PlotCommand.writeReport(model, dir.resolve("trace.csv"), dir.resolve("metrics.json"),
                 dir.resolve("report"), 6);
+        if (!schedule.equals("single")) {
+            // only now, with every output written, is the run finished: a run that failed before can be resumed
+            io.github.finegrain.train.RunCheckpoint.markFinished(dir.resolve("checkpoint"));
+        }
         out.println("Wrote " + dir.resolve("model.zip") + ", " + dir.resolve("metrics.json")
                 + (schedule.equals("single") ? "" : ", " + dir.resolve("trace.csv")) + " and " + report);
         return 0;
@@ -541,7 +561,7 @@ public final class TrainCommand implements Callable<Integer> {
                 .minSteps(minSteps).window(window).batchSize(batch).optimizer(optimizer).learningRate(learningRate)
                 .cpLearningRate(cpLearningRate).l2(l2).positiveWeight(positiveWeight).seed(seed)
                 .minTaskExamples(minTaskExamples).validationEvery(validateEvery).maxStepsPerStage(maxStepsPerStage)
-                .maxMinutes(maxMinutes).build();
+                .maxMinutes(maxMinutes).checkpointMinutes(checkpointMinutes).build();
     }
 
     /** Fails before training when the CP rank cannot fit the hand-off tensor (CP-ALS's rank bound). */

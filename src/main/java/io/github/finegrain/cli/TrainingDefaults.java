@@ -28,6 +28,7 @@ public final class TrainingDefaults implements IDefaultValueProvider {
                 Map.entry("--rank", String.valueOf(m.rank())),
                 Map.entry("--max-steps-per-stage", String.valueOf(m.maxStepsPerStage())),
                 Map.entry("--max-minutes", number(m.maxMinutes())),
+                Map.entry("--checkpoint-minutes", number(m.checkpointMinutes())),
                 Map.entry("--validate-every", String.valueOf(m.validationEvery())),
                 Map.entry("--epochs", String.valueOf(t.epochs())),
                 Map.entry("--patience", String.valueOf(t.patience())),

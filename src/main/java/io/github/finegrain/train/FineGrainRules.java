@@ -1,6 +1,7 @@
 package io.github.finegrain.train;
 
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * The readings of the fine-graining condition (the paper's condition (5), partly illegible: "S^R_t > S^R_{t−…}",
@@ -150,6 +151,16 @@ public final class FineGrainRules {
             previous = current;
             return fire;
         }
+
+        @Override
+        public java.util.Map<String, Double> state() {
+            return java.util.Map.of("previous", previous);
+        }
+
+        @Override
+        public void restore(java.util.Map<String, Double> s) {
+            previous = field(s, "previous", Set.of("previous"));
+        }
     }
 
     private enum Kind { INCREASE, PLATEAU, PATIENCE, RELATIVE }
@@ -193,6 +204,19 @@ public final class FineGrainRules {
                 case RELATIVE -> s - d > 0 && d / (s - d) > p.delta();
             };
         }
+
+        @Override
+        public java.util.Map<String, Double> state() {
+            return java.util.Map.of("previous", previous, "increases", (double) increases, "stable", (double) stable);
+        }
+
+        @Override
+        public void restore(java.util.Map<String, Double> s) {
+            Set<String> names = Set.of("previous", "increases", "stable");
+            previous = field(s, "previous", names);
+            increases = count(s, "increases", names);
+            stable = count(s, "stable", names);
+        }
     }
 
     private static final class LossConverged implements FineGrainRule {
@@ -218,6 +242,18 @@ public final class FineGrainRules {
             atLastCheck = ema;
             return fire;
         }
+
+        @Override
+        public java.util.Map<String, Double> state() {
+            return java.util.Map.of("ema", ema, "atLastCheck", atLastCheck);
+        }
+
+        @Override
+        public void restore(java.util.Map<String, Double> s) {
+            Set<String> names = Set.of("ema", "atLastCheck");
+            ema = field(s, "ema", names);
+            atLastCheck = field(s, "atLastCheck", names);
+        }
     }
 
     private static final class ValidationRose implements FineGrainRule {
@@ -237,5 +273,38 @@ public final class FineGrainRules {
             previous = o.validationLoss();
             return fire;
         }
+
+        @Override
+        public java.util.Map<String, Double> state() {
+            return java.util.Map.of("previous", previous);
+        }
+
+        @Override
+        public void restore(java.util.Map<String, Double> s) {
+            previous = field(s, "previous", Set.of("previous"));
+        }
+    }
+
+    /** Field {@code name} of a saved rule state; every key must be one of {@code names}. */
+    private static double field(java.util.Map<String, Double> s, String name, Set<String> names) {
+        for (String k : s.keySet()) {
+            if (!names.contains(k)) {
+                throw new IllegalArgumentException("rule state: unknown field '" + k + "' (expected " + names + ")");
+            }
+        }
+        Double v = s.get(name);
+        if (v == null) {
+            throw new IllegalArgumentException("rule state: field " + name + " is missing or null");
+        }
+        return v;
+    }
+
+    /** A non-negative integer field of a saved rule state. */
+    private static int count(java.util.Map<String, Double> s, String name, Set<String> names) {
+        double v = field(s, name, names);
+        if (!(v >= 0 && v <= Integer.MAX_VALUE && v == Math.rint(v))) {
+            throw new IllegalArgumentException("rule state: field " + name + " must be an integer >= 0, found " + v);
+        }
+        return (int) v;
     }
 }

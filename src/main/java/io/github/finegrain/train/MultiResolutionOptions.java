@@ -38,12 +38,15 @@ import org.nd4j.linalg.learning.config.Sgd;
  *                         batch size, so this is every {@code validationEvery × batchSize} examples)
  * @param maxStepsPerStage a stage ends after this many minibatches whatever its rule says (default 1500)
  * @param maxMinutes       the whole run stops after this many minutes of training (default 15)
+ * @param checkpointMinutes a run with a checkpoint folder also checkpoints inside a stage, at the first completed
+ *                         entropy window after this many minutes since the last checkpoint (default 5; besides the
+ *                         checkpoints at every stage boundary)
  */
 public record MultiResolutionOptions(List<StageSpec> ladder, int rank, FineGrainRules.Criterion criterion,
         FineGrainRules.Parameters rules, int window, int batchSize, String optimizer, double learningRate,
         double cpLearningRate, double l2,
         double positiveWeight, long seed, DataType dataType, int minTaskExamples, int validationEvery,
-        int maxStepsPerStage, double maxMinutes) {
+        int maxStepsPerStage, double maxMinutes, double checkpointMinutes) {
 
     /** Validates every field. */
     public MultiResolutionOptions {
@@ -78,6 +81,7 @@ public record MultiResolutionOptions(List<StageSpec> ladder, int rank, FineGrain
         positive("CP learning rate", cpLearningRate);
         positive("positive-class weight", positiveWeight);
         positive("max minutes", maxMinutes);
+        positive("checkpoint minutes", checkpointMinutes);
         if (!(l2 >= 0) || Double.isInfinite(l2)) {
             throw new IllegalArgumentException("l2 must be >= 0 and finite, found " + l2);
         }
@@ -183,12 +187,13 @@ public record MultiResolutionOptions(List<StageSpec> ladder, int rank, FineGrain
      * The defaults, the one place they live (the CLI's {@code --help} shows them through
      * {@code cli.TrainingDefaults}): the paper's ladder (hand-off at 8x10/12x12), rank 20, criterion
      * {@link #DEFAULT_CRITERION}, {@link FineGrainRules.Parameters#defaults()} (Δ = 0.005, 40 minimum steps), window
-     * 20, batch 1024, lazy Adam (row-sparse) at 0.02 (CP stages 0.002), L2 1e-4 on the touched rows, positive weight 1, seed 12345, FLOAT, 1000 minimum task
-     * examples, validation every 10 minibatches, 1500 steps per stage at most, 15 minutes.
+     * 20, batch 1024, lazy Adam (row-sparse) at 0.02 (CP stages 0.002), L2 1e-4 on the touched rows, positive
+     * weight 1, seed 12345, FLOAT, 1000 minimum task examples, validation every 10 minibatches, 1500 steps per stage at
+     * most, 15 minutes, a mid-stage checkpoint every 5 minutes.
      */
     public static MultiResolutionOptions defaults() {
         return new MultiResolutionOptions(paperLadder(), 20, DEFAULT_CRITERION, FineGrainRules.Parameters.defaults(),
-                20, 1024, "lazy-adam", 0.02, 0.002, 1e-4, 1.0, 12345L, DataType.FLOAT, 1000, 10, 1500, 15);
+                20, 1024, "lazy-adam", 0.02, 0.002, 1e-4, 1.0, 12345L, DataType.FLOAT, 1000, 10, 1500, 15, 5);
     }
 
     /** A builder starting from {@link #defaults()}. */
@@ -269,6 +274,7 @@ public record MultiResolutionOptions(List<StageSpec> ladder, int rank, FineGrain
         private int validationEvery;
         private int maxStepsPerStage;
         private double maxMinutes;
+        private double checkpointMinutes;
 
         private Builder(MultiResolutionOptions o) {
             ladder = o.ladder;
@@ -288,6 +294,7 @@ public record MultiResolutionOptions(List<StageSpec> ladder, int rank, FineGrain
             validationEvery = o.validationEvery;
             maxStepsPerStage = o.maxStepsPerStage;
             maxMinutes = o.maxMinutes;
+            checkpointMinutes = o.checkpointMinutes;
         }
 
         /** The stages in order. */
@@ -404,6 +411,12 @@ public record MultiResolutionOptions(List<StageSpec> ladder, int rank, FineGrain
             return this;
         }
 
+        /** Minutes between mid-stage checkpoints (taken at the next completed entropy window). */
+        public Builder checkpointMinutes(double v) {
+            checkpointMinutes = v;
+            return this;
+        }
+
         /**
          * The validated options.
          *
@@ -412,7 +425,7 @@ public record MultiResolutionOptions(List<StageSpec> ladder, int rank, FineGrain
         public MultiResolutionOptions build() {
             return new MultiResolutionOptions(ladder, rank, criterion, rules, window, batchSize, optimizer,
                     learningRate, cpLearningRate, l2, positiveWeight, seed, dataType, minTaskExamples, validationEvery,
-                    maxStepsPerStage, maxMinutes);
+                    maxStepsPerStage, maxMinutes, checkpointMinutes);
         }
     }
 

@@ -125,8 +125,10 @@ public final class MultiResolutionTrainer {
     }
 
     /**
-     * Trains from the start, writing a {@link RunCheckpoint} to {@code checkpointDir} at every stage boundary
-     * (when not null).
+     * Trains from the start, writing a {@link RunCheckpoint} to {@code checkpointDir} (when not null) at every stage
+     * boundary and inside a stage every {@link MultiResolutionOptions#checkpointMinutes} (at the next completed entropy
+     * window). The checkpoint of a run whose training is complete is not marked finished: call
+     * {@link RunCheckpoint#markFinished} once the outputs are written.
      *
      * @param stopAfterStage stop after this stage index (to test resuming); {@code Integer.MAX_VALUE} for a full run
      * @throws java.io.IOException if a checkpoint cannot be written
@@ -276,17 +278,21 @@ public final class MultiResolutionTrainer {
             net.setLearningRate(options.cpLearningRate());
         }
         RunCheckpoint start = new RunCheckpoint(RunCheckpoint.FORMAT_VERSION, 0, 0, 0, 0, 0, Double.NaN,
-                setup.fingerprint, List.of());
+                setup.fingerprint, List.of(), null, false);
         return run(setup, net, start, new ArrayList<>(), checkpointDir, stopAfterStage, null);
     }
 
     /**
      * Continues a run from the checkpoint in {@code checkpointDir} (written by {@link #fit(ExampleSet, ExampleSet,
-     * java.nio.file.Path, int)} with the same options and data), reaching the same final parameters as an
-     * uninterrupted run.
+     * java.nio.file.Path, int)} with the same options and data), at a stage boundary or inside a stage, reaching the
+     * same final parameters as an uninterrupted run. The checkpoint is recovered if a run stopped while making it
+     * current and verified against its manifest before anything else is read ({@link RunCheckpoint#read}). A
+     * checkpoint whose training is complete (every stage done or the time budget spent) but not marked finished
+     * ({@link RunCheckpoint#markFinished}) gives its result again without training.
      *
-     * @throws io.github.finegrain.data.DataFormatException if the checkpoint is missing, corrupt, or belongs to other
-     *                                                      training data
+     * @throws io.github.finegrain.data.DataFormatException if the checkpoint is missing, corrupt, does not match its
+     *                                                      manifest, belongs to other training data or another run,
+     *                                                      or the run is marked finished (each naming the file)
      */
     public Result resume(ExampleSet train, ExampleSet validation, java.nio.file.Path checkpointDir)
             throws java.io.IOException {
@@ -295,31 +301,109 @@ public final class MultiResolutionTrainer {
 
     private Result resume(Setup setup, java.nio.file.Path checkpointDir) throws java.io.IOException {
         RunCheckpoint cp = RunCheckpoint.read(checkpointDir);
+        java.nio.file.Path stateFile = checkpointDir.resolve(RunCheckpoint.STATE);
         if (!cp.dataFingerprint().equals(setup.fingerprint)) {
             throw new io.github.finegrain.data.DataFormatException(checkpointDir + ": the checkpoint belongs to other "
                     + "training data (fingerprint " + cp.dataFingerprint() + ", this data " + setup.fingerprint + ")");
         }
-        if (cp.nextStage() >= options.ladder().size()) {
+        if (cp.finished()) {
             throw new io.github.finegrain.data.DataFormatException(checkpointDir + ": the run already finished");
+        }
+        int ladderSize = options.ladder().size();
+        if (cp.nextStage() > ladderSize || cp.nextStage() == ladderSize && (cp.midStage() != null
+                || cp.stages().isEmpty())) {
+            throw new io.github.finegrain.data.DataFormatException(stateFile + ": bad checkpoint state: field "
+                    + "nextStage " + cp.nextStage() + " does not fit this run's ladder of " + ladderSize + " stages");
+        }
+        if (cp.midStage() != null) {
+            try {
+                FineGrainRules.create(options.criterion(), options.rules()).restore(cp.midStage().rule());
+            } catch (IllegalArgumentException e) {
+                throw new io.github.finegrain.data.DataFormatException(stateFile + ": bad checkpoint state: field "
+                        + "midStage.rule does not fit this run's criterion " + options.criterion().cliName() + ": "
+                        + e.getMessage());
+            }
         }
         options.checkRankFits(setup.tasks.size());
         MultiLayerNetwork net = RunCheckpoint.network(checkpointDir);
-        RunCheckpoint.checkNetwork(checkpointDir, net, options.ladder().get(cp.nextStage()), setup.tasks.size(),
+        int netStage = cp.nextStage() < ladderSize ? cp.nextStage() : cp.stages().get(cp.stages().size() - 1).index();
+        if (netStage < 0 || netStage >= ladderSize) {
+            throw new io.github.finegrain.data.DataFormatException(stateFile + ": bad checkpoint state: the last stage "
+                    + "record's index " + netStage + " is not a stage of this run's ladder");
+        }
+        RunCheckpoint.checkNetwork(checkpointDir, net, options.ladder().get(netStage), setup.tasks.size(),
                 options.rank());
         long batchesPerEpoch = (setup.rowsPerEpoch + (long) options.batchSize() - 1) / options.batchSize();
         if (cp.position() > batchesPerEpoch) {
-            throw new io.github.finegrain.data.DataFormatException(checkpointDir.resolve(RunCheckpoint.STATE)
+            throw new io.github.finegrain.data.DataFormatException(stateFile
                     + ": bad checkpoint state: field position " + cp.position() + " is past the end of an epoch of "
                     + batchesPerEpoch + " minibatches (" + setup.rowsPerEpoch + " rows in minibatches of "
                     + options.batchSize() + ")");
         }
+        List<TraceRow> trace = RunCheckpoint.trace(checkpointDir);
+        if (trace.size() != cp.iteration()) {
+            throw new io.github.finegrain.data.DataFormatException(checkpointDir.resolve(RunCheckpoint.TRACE) + ": "
+                    + trace.size() + " rows, but " + RunCheckpoint.STATE + " says " + cp.iteration()
+                    + " minibatches were trained");
+        }
         MultiLayerNetwork best = RunCheckpoint.best(checkpointDir);
         if (best == null && !cp.stages().isEmpty()) {
-            LOG.warn("{}: the checkpoint has no {} (written before finegrain chose the final model across stages): "
-                    + "the final model is chosen among the remaining stages", checkpointDir, RunCheckpoint.BEST);
+            throw new io.github.finegrain.data.DataFormatException(checkpointDir.resolve(RunCheckpoint.BEST)
+                    + ": missing, but " + cp.stages().size() + " stages have finished (the final model is chosen "
+                    + "across stages)");
         }
-        return run(setup, net, cp, new ArrayList<>(RunCheckpoint.trace(checkpointDir)), checkpointDir,
-                Integer.MAX_VALUE, best);
+        INDArray stageBest = cp.midStage() != null && cp.midStage().hasStageBest()
+                ? RunCheckpoint.stageBest(checkpointDir, net.params()) : null;
+        io.github.finegrain.optim.OptimizerState optimizer = null;
+        if (net.getLayer(0) instanceof io.github.finegrain.model.RowSparseLayer rows) {
+            optimizer = RunCheckpoint.optimizer(checkpointDir, rows.rowBlocks());
+        }
+        return run(setup, net, cp, new ArrayList<>(trace), checkpointDir, Integer.MAX_VALUE,
+                new Resumed(checkpointDir, best, stageBest, optimizer));
+    }
+
+    /**
+     * What a resumed run reads from its checkpoint besides the state and the network.
+     *
+     * @param dir       the checkpoint folder (for messages)
+     * @param best      the best finished stage's network, or null if no stage has finished
+     * @param stageBest the stage in progress's best parameters when they are not the network's, else null
+     * @param optimizer the row-sparse optimizer state, or null (a dense step)
+     */
+    private record Resumed(java.nio.file.Path dir, MultiLayerNetwork best, INDArray stageBest,
+            io.github.finegrain.optim.OptimizerState optimizer) {
+    }
+
+    /**
+     * The run's first step: the factory's (or the options' optimizer's) for {@code net}, or on resume the row-sparse
+     * step continuing from the checkpoint's optimizer state.
+     *
+     * @throws io.github.finegrain.data.DataFormatException if the checkpoint's optimizer state does not fit this run
+     */
+    private TrainingStep firstStep(MultiLayerNetwork net, Resumed resumed)
+            throws io.github.finegrain.data.DataFormatException {
+        io.github.finegrain.optim.OptimizerState state = resumed == null ? null : resumed.optimizer();
+        if (state != null) {
+            java.nio.file.Path f = resumed.dir().resolve(RunCheckpoint.OPTIMIZER);
+            if (steps == null && !state.config().kind().label().equals(options.optimizer())) {
+                throw new io.github.finegrain.data.DataFormatException(f + ": a " + state.config().kind().label()
+                        + " optimizer state, but this run's optimizer is " + options.optimizer()
+                        + "; the checkpoint belongs to another run");
+            }
+            try {
+                return SparseTrainingStep.resume(net, state);
+            } catch (IllegalArgumentException e) {
+                throw new io.github.finegrain.data.DataFormatException(f + ": " + e.getMessage());
+            }
+        }
+        TrainingStep step = (steps != null ? steps : TrainingSteps.forOptimizer(options.optimizer(), options.l2()))
+                .apply(net);
+        if (resumed != null && step instanceof SparseTrainingStep) {
+            throw new io.github.finegrain.data.DataFormatException(resumed.dir().resolve(RunCheckpoint.OPTIMIZER)
+                    + ": missing, but this run's step is row-sparse (" + options.optimizer() + "); the checkpoint "
+                    + "belongs to another run");
+        }
+        return step;
     }
 
     private record Setup(TaskIndex tasks, StreamedTrainingData.Opener stream, long rowsPerEpoch, double positiveRate,
@@ -343,13 +427,13 @@ public final class MultiResolutionTrainer {
     /**
      * The stage loop from {@code start.nextStage()}.
      *
-     * @param best on resume, the best network of the finished stages saved with the checkpoint (null if none)
+     * @param resumed on resume, what the checkpoint holds besides its state and network (null for a fresh run)
      */
     private Result run(Setup setup, MultiLayerNetwork net, RunCheckpoint start, List<TraceRow> trace,
-            java.nio.file.Path checkpointDir, int stopAfterStage, MultiLayerNetwork best) throws java.io.IOException {
-        TrainingStep first = (steps != null ? steps : TrainingSteps.forOptimizer(options.optimizer(), options.l2())).apply(net);
+            java.nio.file.Path checkpointDir, int stopAfterStage, Resumed resumed) throws java.io.IOException {
+        TrainingStep first = firstStep(net, resumed);
         try (MinibatchStream stream = openStream(setup, start)) {
-            return run(setup, stream, first, start, trace, checkpointDir, stopAfterStage, best);
+            return run(setup, stream, first, start, trace, checkpointDir, stopAfterStage, resumed);
         }
     }
 
@@ -362,7 +446,7 @@ public final class MultiResolutionTrainer {
     }
 
     private Result run(Setup setup, MinibatchStream stream, TrainingStep step, RunCheckpoint start,
-            List<TraceRow> trace, java.nio.file.Path checkpointDir, int stopAfterStage, MultiLayerNetwork best)
+            List<TraceRow> trace, java.nio.file.Path checkpointDir, int stopAfterStage, Resumed resumed)
             throws java.io.IOException {
         long t0 = System.nanoTime() - (long) (start.elapsedSeconds() * 1e9);
         List<StageSpec> ladder = options.ladder();
@@ -370,15 +454,23 @@ public final class MultiResolutionTrainer {
         StageRunner runner = new StageRunner(options, stream, listener, setup.val, setup.valLabels, progress, t0, trace);
         SwapStep swap = new SwapStep(transition, options);
         List<StageRecord> stages = new ArrayList<>(start.stages());
-        FinalChoice choice = FinalChoice.of(stages, best);
-        int iteration = start.iteration();
+        FinalChoice choice = FinalChoice.of(stages, resumed == null ? null : resumed.best());
+        RunCheckpoint.MidStage mid = start.midStage();
+        int iteration = start.iteration() - (mid == null ? 0 : mid.steps());
         double handOffFit = start.handOffFit();
-        long stageStart = System.nanoTime();
+        long stageStart = System.nanoTime() - (mid == null ? 0 : (long) (mid.stageSeconds() * 1e9));
+        Saver saver = checkpointDir == null ? null : new Saver(checkpointDir, setup, stream, t0, stages, trace,
+                resumed != null && resumed.best() != null);
         for (int s = start.nextStage(); s < ladder.size(); s++) {
             StageSpec stage = ladder.get(s);
             boolean last = s + 1 == ladder.size();
+            StageRunner.Resume resume = s == start.nextStage() && mid != null
+                    ? new StageRunner.Resume(mid, resumed.stageBest()) : null;
+            if (saver != null) {
+                saver.stage(s, step, handOffFit);
+            }
             StageRunner.Outcome o = runner.run(s, stage, last ? "stop" : SwapStep.event(stage, ladder.get(s + 1)),
-                    step, iteration);
+                    step, iteration, stageStart, resume, saver);
             iteration += o.steps();
             MultiLayerNetwork net = step.network();
             StageRecord record = new StageRecord(s, stage.kind().label(), stage.court().label(),
@@ -392,11 +484,9 @@ public final class MultiResolutionTrainer {
             boolean newBest = choice.offer(s, o.bestLoss(), net);
             handOffFit = Double.NaN;
             if (last || o.endReason().equals("time-budget")) {
-                if (checkpointDir != null) {
+                if (saver != null) {
                     net.setListeners();
-                    new RunCheckpoint(RunCheckpoint.FORMAT_VERSION, ladder.size(), iteration, stream.epoch(),
-                            stream.position(), (System.nanoTime() - t0) / 1e9, Double.NaN, setup.fingerprint, stages)
-                            .write(checkpointDir, net, trace, null);
+                    saver.write(ladder.size(), iteration, Double.NaN, null, step, newBest ? net : null, null);
                 }
                 break;
             }
@@ -404,11 +494,9 @@ public final class MultiResolutionTrainer {
             step = next.step();
             handOffFit = next.handOffFit();
             stageStart = System.nanoTime();
-            if (checkpointDir != null) {
+            if (saver != null) {
                 step.network().setListeners();
-                new RunCheckpoint(RunCheckpoint.FORMAT_VERSION, s + 1, iteration, stream.epoch(), stream.position(),
-                        (System.nanoTime() - t0) / 1e9, handOffFit, setup.fingerprint, stages)
-                        .write(checkpointDir, step.network(), trace, newBest ? net : null);
+                saver.write(s + 1, iteration, handOffFit, null, step, newBest ? net : null, null);
             }
             if (s >= stopAfterStage) {
                 break;
@@ -427,6 +515,75 @@ public final class MultiResolutionTrainer {
         TrainedModel model = new TrainedModel(finalNet, setup.tasks, options.seed(), setup.fingerprint);
         return new Result(model, stages, trace, (System.nanoTime() - t0) / 1e9, stepSeconds, validationSeconds,
                 choice.stage() >= 0 ? choice.stage() : stages.isEmpty() ? -1 : stages.get(stages.size() - 1).index());
+    }
+
+    /**
+     * Writes the run's checkpoints ({@link RunCheckpoint}): at stage boundaries (called by the stage loop) and, as the
+     * stage runner's {@link StageRunner.Checkpoints}, inside a stage when {@link MultiResolutionOptions#checkpointMinutes}
+     * have passed since the last checkpoint (or the run's start in this process).
+     */
+    private final class Saver implements StageRunner.Checkpoints {
+        private final java.nio.file.Path dir;
+        private final Setup setup;
+        private final MinibatchStream stream;
+        private final long t0;
+        private final List<StageRecord> stages;
+        private final List<TraceRow> trace;
+        private final long intervalNanos;
+        /** Whether the current checkpoint's best.zip holds the current final-model choice. */
+        private boolean bestOnDisk;
+        private long lastWrite = System.nanoTime();
+        private int stage;
+        private TrainingStep step;
+        private double handOffFit;
+
+        Saver(java.nio.file.Path dir, Setup setup, MinibatchStream stream, long t0, List<StageRecord> stages,
+                List<TraceRow> trace, boolean bestOnDisk) {
+            this.dir = dir;
+            this.setup = setup;
+            this.stream = stream;
+            this.t0 = t0;
+            this.stages = stages;
+            this.trace = trace;
+            this.bestOnDisk = bestOnDisk;
+            double nanos = options.checkpointMinutes() * 60e9;
+            this.intervalNanos = nanos >= Long.MAX_VALUE ? Long.MAX_VALUE : (long) nanos;
+        }
+
+        /** The stage now running, its step and the CP-ALS fit it began with (NaN if none). */
+        void stage(int s, TrainingStep st, double fit) {
+            stage = s;
+            step = st;
+            handOffFit = fit;
+        }
+
+        @Override
+        public boolean due() {
+            return System.nanoTime() - lastWrite >= intervalNanos;
+        }
+
+        @Override
+        public void save(RunCheckpoint.MidStage state, INDArray stageBest, int iteration) throws java.io.IOException {
+            write(stage, iteration, handOffFit, state, step, null, stageBest);
+            LOG.debug("mid-stage checkpoint: stage {} step {}", stage, state.steps());
+        }
+
+        /**
+         * Writes a checkpoint of {@code st}'s network (and its optimizer state when it is row-sparse).
+         *
+         * @param newBest the final-model choice's network when it changed since the last checkpoint, else null
+         */
+        void write(int nextStage, int iteration, double fit, RunCheckpoint.MidStage state, TrainingStep st,
+                MultiLayerNetwork newBest, INDArray stageBest) throws java.io.IOException {
+            io.github.finegrain.optim.OptimizerState optimizer = st instanceof SparseTrainingStep sparse
+                    ? sparse.state() : null;
+            new RunCheckpoint(RunCheckpoint.FORMAT_VERSION, nextStage, iteration, stream.epoch(), stream.position(),
+                    (System.nanoTime() - t0) / 1e9, fit, setup.fingerprint, List.copyOf(stages), state, false)
+                    .write(dir, new RunCheckpoint.Contents(st.network(), optimizer == null, trace, newBest, bestOnDisk,
+                            stageBest, optimizer));
+            bestOnDisk |= newBest != null;
+            lastWrite = System.nanoTime();
+        }
     }
 
     /**

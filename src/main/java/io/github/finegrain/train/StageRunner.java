@@ -9,7 +9,10 @@ import org.nd4j.linalg.dataset.DataSet;
  * Runs one stage of a multi-resolution run: minibatches from the run's stream through the stage's
  * {@link TrainingStep}, the validation schedule, the stage's {@link FineGrainRule}, divergence checks, and the
  * stage's best-validation parameters, which the network holds when {@link #run} returns. It performs no swap and
- * writes no checkpoint (the trainer's stage loop does).
+ * writes no checkpoint itself: at the end of a minibatch that completed a listener window (the window is then empty,
+ * so nothing of the listener needs saving) it asks the trainer's {@link Checkpoints} whether a mid-stage checkpoint
+ * is due and hands it the stage's state ({@link RunCheckpoint.MidStage}); {@link #run} can continue a stage from
+ * such a state.
  *
  * <p>Per minibatch, in this order: one step; the listener's reading; a validation when the step count is a multiple
  * of {@code validationEvery} (keeping the parameters if they are the stage's best); the divergence checks; the rule,
@@ -42,6 +45,30 @@ final class StageRunner {
         boolean diverged() {
             return endReason.startsWith("diverged");
         }
+    }
+
+    /** The trainer's mid-stage checkpoints. */
+    interface Checkpoints {
+        /** Whether a mid-stage checkpoint is due now. */
+        boolean due();
+
+        /**
+         * Saves the stage in progress: the step's network holds the current parameters.
+         *
+         * @param state     the stage's state
+         * @param stageBest the stage's best parameters when they are not the network's (else null); not modified
+         * @param iteration minibatches trained in the run so far
+         */
+        void save(RunCheckpoint.MidStage state, INDArray stageBest, int iteration) throws java.io.IOException;
+    }
+
+    /**
+     * A stage continued from a mid-stage checkpoint.
+     *
+     * @param state     the saved state
+     * @param stageBest the saved best parameters, or null when they are the network's current ones (then copied)
+     */
+    record Resume(RunCheckpoint.MidStage state, INDArray stageBest) {
     }
 
     private final MultiResolutionOptions options;
@@ -79,24 +106,48 @@ final class StageRunner {
      * @param nextEvent  the trace event of a regular end: {@code fine-grain}, {@code hand-off} or {@code stop}
      * @param step       the stage's training step (its network is modified)
      * @param iteration  minibatches trained in the run before this stage
+     * @param stageStart {@link System#nanoTime()} of the stage's start (its seconds count from it)
+     * @param resume     the stage's saved state to continue from, or null to start the stage
+     * @param checkpoints the trainer's mid-stage checkpoints, or null for none
+     * @throws java.io.IOException if a mid-stage checkpoint cannot be written
      */
-    Outcome run(int s, StageSpec stage, String nextEvent, TrainingStep step, int iteration) {
+    Outcome run(int s, StageSpec stage, String nextEvent, TrainingStep step, int iteration, long stageStart,
+            Resume resume, Checkpoints checkpoints) throws java.io.IOException {
         MultiLayerNetwork net = step.network();
         net.setListeners(listener);
         listener.reset();
         FineGrainRule rule = FineGrainRules.create(options.criterion(), options.rules());
         progress.stageStarted(s, stage, options.maxStepsPerStage());
         double budgetSeconds = options.maxMinutes() * 60;
-        long validationNanos = 0;
-        long stepNanos = 0;
-        long v0 = System.nanoTime();
-        double startLoss = ValidationLoss.of(net, val, valLabels);
-        validationNanos += System.nanoTime() - v0;
-        INDArray best = net.params().dup(); // one buffer per stage: a finest full-rank F is 0.5 GB
-        double bestLoss = startLoss;
-        int bestStep = 0;
+        long validationNanos;
+        long stepNanos;
+        double startLoss;
+        INDArray best; // one buffer per stage: a finest full-rank F is 0.5 GB
+        double bestLoss;
+        int bestStep;
+        int steps;
+        if (resume == null) {
+            stepNanos = 0;
+            long v0 = System.nanoTime();
+            startLoss = ValidationLoss.of(net, val, valLabels);
+            validationNanos = System.nanoTime() - v0;
+            best = net.params().dup();
+            bestLoss = startLoss;
+            bestStep = 0;
+            steps = 0;
+        } else {
+            RunCheckpoint.MidStage m = resume.state();
+            rule.restore(m.rule());
+            stepNanos = (long) (m.stepSeconds() * 1e9);
+            validationNanos = (long) (m.validationSeconds() * 1e9);
+            startLoss = m.startLoss();
+            best = resume.stageBest() != null ? resume.stageBest() : net.params().dup();
+            bestLoss = m.bestLoss();
+            bestStep = m.bestStep();
+            steps = m.steps();
+            iteration += steps;
+        }
         String endReason = null;
-        int steps = 0;
         while (endReason == null) {
             long a = System.nanoTime();
             step.fit(stream.next());
@@ -149,6 +200,11 @@ final class StageRunner {
                     : endReason.equals("time-budget") ? "stop" : nextEvent;
             trace.add(new TraceRow(elapsed, iteration, stream.epoch(), s, stage.kind().label(), stage.court().label(),
                     stage.defenderBox().label(), reading, vl, event));
+            if (endReason == null && checkpoints != null && reading.windowCompleted() && checkpoints.due()) {
+                checkpoints.save(new RunCheckpoint.MidStage(steps, startLoss, bestLoss, bestStep,
+                        (System.nanoTime() - stageStart) / 1e9, stepNanos / 1e9, validationNanos / 1e9,
+                        rule.state()), bestStep == steps ? null : best, iteration);
+            }
         }
         net.setParams(best);
         best.close(); // setParams copied it; free the native buffer now rather than at the next GC

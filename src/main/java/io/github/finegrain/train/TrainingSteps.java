@@ -5,7 +5,8 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /**
  * Where the multi-resolution trainer gets its {@link TrainingStep}s: a factory chosen by the options' optimizer
- * name. The trainer calls the factory once, for the network of the run's first stage (or of a resumed checkpoint),
+ * name. The trainer calls the factory once, for the network of the run's first stage (or of a resumed checkpoint;
+ * a checkpoint that holds a row-sparse optimizer state resumes with {@link SparseTrainingStep#resume} instead),
  * and afterwards asks the step itself at every swap ({@link TrainingStep#fineGrained}, {@link
  * TrainingStep#handedOff}), so a step can carry its optimizer state through the run. A user can plug in another
  * factory with {@code MultiResolutionTrainer.withSteps}.

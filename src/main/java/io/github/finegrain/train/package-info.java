@@ -8,7 +8,9 @@
  * the move between stages), its options and their one set of defaults
  * ({@link io.github.finegrain.train.MultiResolutionOptions}), the training steps
  * ({@link io.github.finegrain.train.TrainingStep}, {@link io.github.finegrain.train.TrainingSteps}), the validation
- * loss ({@link io.github.finegrain.train.ValidationLoss}), the single-resolution
+ * loss ({@link io.github.finegrain.train.ValidationLoss}), the run's checkpoints
+ * ({@link io.github.finegrain.train.RunCheckpoint}: what is saved to resume; {@link
+ * io.github.finegrain.train.CheckpointFolder}: the atomic, manifest-verified folder), the single-resolution
  * {@link io.github.finegrain.train.Trainer}, and the immutable trained model they return.
  */
 package io.github.finegrain.train;

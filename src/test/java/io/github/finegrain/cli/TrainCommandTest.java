@@ -116,22 +116,30 @@ class TrainCommandTest {
         assertThat(again).isEqualTo(FinegrainCli.EXIT_BAD_INPUT);
         assertThat(err.toString()).contains("the run already finished");
 
-        // another model's network in place of the checkpoint's: refused before any training, never marked finished
+        // another model's network in place of the checkpoint's: the manifest refuses the mixed set, naming the file
         Path cp = runDir.resolve("checkpoint");
         com.fasterxml.jackson.databind.node.ObjectNode state = (com.fasterxml.jackson.databind.node.ObjectNode)
                 new ObjectMapper().readTree(cp.resolve("state.json").toFile());
+        assertThat(state.path("finished").asBoolean(false)).isTrue();
         state.put("nextStage", 5);
+        state.put("finished", false);
         state.withArray("stages").remove(5);
         Files.writeString(cp.resolve("state.json"), state.toString());
         Files.copy(Path.of("src/test/resources/golden/bundle-v1/model.zip"), cp.resolve("network.zip"),
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         String traceBefore = Files.readString(runDir.resolve("trace.csv"));
+        int mixed = run("train", "--resume", runDir.toString(), "--max-train-examples", "2000");
+        assertThat(mixed).as(err.toString()).isEqualTo(FinegrainCli.EXIT_BAD_INPUT);
+        assertThat(err.toString()).contains(cp.resolve("network.zip") + ": ").contains("the checkpoint's manifest");
+        // sealed again (the manifest agrees): the network is checked before any training, never marked finished
+        io.github.finegrain.train.CheckpointFolder.seal(cp);
         int other = run("train", "--resume", runDir.toString(), "--max-train-examples", "2000");
         assertThat(other).as(err.toString()).isEqualTo(FinegrainCli.EXIT_BAD_INPUT);
         assertThat(err.toString()).contains(cp.resolve("network.zip") + ": the checkpoint's network (cp 40x50 / "
                 + "12x12, 2 tasks, rank 20) is not the one this run's stage starts from").contains("another run");
-        assertThat(new ObjectMapper().readTree(cp.resolve("state.json").toFile()).path("nextStage").asInt())
-                .isEqualTo(5);
+        JsonNode after = new ObjectMapper().readTree(cp.resolve("state.json").toFile());
+        assertThat(after.path("nextStage").asInt()).isEqualTo(5);
+        assertThat(after.path("finished").asBoolean(true)).isFalse();
         assertThat(Files.readString(runDir.resolve("trace.csv"))).isEqualTo(traceBefore);
     }
 
@@ -163,6 +171,34 @@ class TrainCommandTest {
                 .subset(java.util.stream.IntStream.range(0, 3000).toArray());
         assertThat(m.path("baseline").path("slopePerFoot").asDouble())
                 .isEqualTo(io.github.finegrain.eval.DistanceBaseline.fit(used).slope());
+    }
+
+    @Test
+    void aRunThatFailsAfterTrainingIsNotMarkedFinishedAndItsResumeWritesTheModelWithoutTraining()
+            throws IOException {
+        Path runDir = dir.resolve("fails");
+        // model.zip cannot be written: a non-empty folder stands in its place
+        Files.createDirectories(runDir.resolve("model.zip").resolve("blocker"));
+        int code = run("train", "--run-dir", runDir.toString(), "--max-train-examples", "2000", "--criterion",
+                "steps", "--max-steps-per-stage", "4", "--batch", "512", "--checkpoint-minutes", "2.5");
+        assertThat(code).as(out.toString()).isNotZero();
+        assertThat(new ObjectMapper().readTree(runDir.resolve("run-options.json").toFile())
+                .path("checkpointMinutes").asDouble()).isEqualTo(2.5);
+        Path cp = runDir.resolve("checkpoint");
+        JsonNode state = new ObjectMapper().readTree(cp.resolve("state.json").toFile());
+        assertThat(state.path("nextStage").asInt()).isEqualTo(6);
+        assertThat(state.path("finished").asBoolean(true)).isFalse();
+        assertThat(cp.resolve("manifest.json")).isRegularFile();
+
+        Files.delete(runDir.resolve("model.zip").resolve("blocker"));
+        Files.delete(runDir.resolve("model.zip"));
+        int resumed = run("train", "--resume", runDir.toString(), "--max-train-examples", "2000");
+        assertThat(resumed).as(err.toString()).isZero();
+        assertThat(runDir.resolve("model.zip")).isRegularFile();
+        assertThat(new ObjectMapper().readTree(cp.resolve("state.json").toFile()).path("finished").asBoolean())
+                .isTrue();
+        // nothing was trained again: the trace is the first run's
+        assertThat(Files.readAllLines(runDir.resolve("trace.csv"))).hasSize(1 + 6 * 4);
     }
 
     @Test
@@ -203,7 +239,10 @@ class TrainCommandTest {
         assertThat(help).contains("Minibatches before a rule may end a stage (default: " + d.rules().minSteps() + ")")
                 .contains("Learning rate (default: " + d.learningRate() + ")")
                 .contains("CP rank K (default: " + d.rank() + ")")
-                .contains("Learning rate of the CP stages (default: " + d.cpLearningRate() + ")");
+                .contains("Learning rate of the CP stages (default: " + d.cpLearningRate() + ")")
+                .contains("checkpoint inside a stage after this many minutes (at the next completed entropy window) "
+                        + "(default: 5)");
+        assertThat(d.checkpointMinutes()).isEqualTo(5);
         assertThat(d.rules().minSteps()).isEqualTo(40);
     }
 

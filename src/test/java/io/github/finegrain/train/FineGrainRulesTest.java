@@ -115,4 +115,55 @@ class FineGrainRulesTest {
         assertThat(Criterion.WINDOW_INCREASE.cliName()).isEqualTo("window-increase");
         assertThatThrownBy(() -> Criterion.parse("sometimes")).hasMessageContaining("unknown criterion 'sometimes'");
     }
+
+    /**
+     * Every rule saved after k observations (as a mid-stage checkpoint does, through JSON) and restored into a fresh
+     * rule decides the rest of the stage exactly as the rule that went on.
+     */
+    @Test
+    void aRuleRestoredFromItsSavedStateDecidesAsTheOriginal() throws Exception {
+        int n = 130;
+        java.util.Random rnd = new java.util.Random(7);
+        StageObservation[] obs = new StageObservation[n];
+        for (int i = 0; i < n; i++) {
+            double w = i % 3 == 2 ? 0.9 + 0.01 * rnd.nextGaussian() : NAN;
+            double v = i % 5 == 4 ? 0.4 + 0.01 * rnd.nextGaussian() : NAN;
+            obs[i] = new StageObservation(i + 1, 0.5 - 0.001 * Math.min(i, 60) + 0.01 * rnd.nextGaussian(),
+                    reading(0.5 + 0.01 * rnd.nextGaussian(), w), v);
+        }
+        // loss rule: checks at steps 50 and 100; epsilon 0.05 makes the check at 100 fire only with step 50's value
+        Parameters p = new Parameters(0.004, 0, 0.3, 3, 0.05, 1000, 2);
+        com.fasterxml.jackson.databind.ObjectMapper json = io.github.finegrain.data.JsonFiles.mapper();
+        for (Criterion c : Criterion.values()) {
+            for (int k : new int[] {1, 17, 30, 77}) {
+                FineGrainRule original = FineGrainRules.create(c, p);
+                java.util.List<Boolean> expected = new java.util.ArrayList<>();
+                java.util.List<Boolean> actual = new java.util.ArrayList<>();
+                FineGrainRule restored = FineGrainRules.create(c, p);
+                for (int i = 0; i < n; i++) {
+                    expected.add(original.observe(obs[i]));
+                    if (i < k) {
+                        actual.add(restored.observe(obs[i]));
+                    }
+                    if (i + 1 == k) {
+                        String saved = json.writeValueAsString(restored.state());
+                        restored = FineGrainRules.create(c, p);
+                        restored.restore(json.readValue(saved, new com.fasterxml.jackson.core.type.TypeReference<
+                                java.util.Map<String, Double>>() { }));
+                    }
+                    if (i >= k) {
+                        actual.add(restored.observe(obs[i]));
+                    }
+                }
+                assertThat(actual).as(c + " saved after " + k).isEqualTo(expected);
+            }
+        }
+        // a rule with state: the state is not empty and names its fields
+        FineGrainRule w = FineGrainRules.create(Criterion.PATIENCE, p);
+        assertThat(w.state()).containsOnlyKeys("previous", "increases", "stable");
+        assertThatThrownBy(() -> FineGrainRules.create(Criterion.PATIENCE, p).restore(java.util.Map.of("previous", 1.0)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("field increases is missing");
+        assertThatThrownBy(() -> FineGrainRules.create(Criterion.STEPS, p).restore(java.util.Map.of("x", 1.0)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("keeps no state");
+    }
 }

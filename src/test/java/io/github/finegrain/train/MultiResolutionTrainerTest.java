@@ -11,7 +11,10 @@ import io.github.finegrain.data.ExampleBuilder;
 import io.github.finegrain.data.ExampleSet;
 import io.github.finegrain.data.Split;
 import io.github.finegrain.grid.GridSpec;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeAll;
@@ -175,7 +178,8 @@ class MultiResolutionTrainerTest {
     }
 
     @Test
-    void resumeFromAStageBoundaryReachesTheSameParameters(@TempDir Path dir) throws Exception {
+    void resumeFromAStageBoundaryReachesTheSameParameters(@TempDir Path root) throws Exception {
+        Path dir = root.resolve("checkpoint");
         MultiResolutionTrainer trainer = new MultiResolutionTrainer(options(), new DefaultStageTransition());
         MultiResolutionTrainer.Result full = trainer.fit(train, val);
         INDArray uninterrupted = full.model().network().params();
@@ -196,7 +200,8 @@ class MultiResolutionTrainerTest {
     }
 
     @Test
-    void resumeRejectsOtherData(@TempDir Path dir) throws Exception {
+    void resumeRejectsOtherData(@TempDir Path root) throws Exception {
+        Path dir = root.resolve("checkpoint");
         MultiResolutionTrainer trainer = new MultiResolutionTrainer(options(), new DefaultStageTransition());
         trainer.fit(train, val, dir, 0);
         ExampleSet other = slice(train, 2000);
@@ -257,7 +262,8 @@ class MultiResolutionTrainerTest {
     }
 
     @Test
-    void finalModelChoiceSurvivesResume(@TempDir Path dir) throws Exception {
+    void finalModelChoiceSurvivesResume(@TempDir Path root) throws Exception {
+        Path dir = root.resolve("checkpoint");
         GridSpec d3 = GridSpec.defenderBox(3, 3);
         MultiResolutionOptions o = options().toBuilder()
                 .ladder(List.of(new StageSpec(ModelKind.FULL_RANK, GridSpec.court(4, 5), d3),
@@ -308,31 +314,229 @@ class MultiResolutionTrainerTest {
                 .hasMessageContaining("rank 801 is too large for the hand-off tensor tasks x 80 x 10");
     }
 
+    /** A progress listener that stops the run (as a crash would) after minibatch {@code step} of stage {@code stage}. */
+    static MultiResolutionTrainer.Progress killAt(int stage, int step) {
+        return new MultiResolutionTrainer.Progress() {
+            @Override
+            public void stageStarted(int s, StageSpec spec, int maxSteps) {
+            }
+
+            @Override
+            public void step(int s, int st, double minibatchLoss) {
+                if (s == stage && st == step) {
+                    throw new IllegalStateException("killed");
+                }
+            }
+
+            @Override
+            public void stageEnded(StageRecord record) {
+            }
+        };
+    }
+
+    /** The resumed run equals the uninterrupted one: parameters to 1e-6, the same stage records and trace. */
+    static void assertSameRun(MultiResolutionTrainer.Result resumed, MultiResolutionTrainer.Result full) {
+        assertThat(resumed.stages()).hasSameSizeAs(full.stages());
+        for (int i = 0; i < full.stages().size(); i++) {
+            StageRecord a = resumed.stages().get(i);
+            StageRecord b = full.stages().get(i);
+            assertThat(List.of(a.index(), a.kind(), a.court(), a.defender(), a.iterations(), a.endReason(),
+                    a.checkpoint())).as("stage " + i).isEqualTo(List.of(b.index(), b.kind(), b.court(), b.defender(),
+                    b.iterations(), b.endReason(), b.checkpoint()));
+            assertThat(a.startValidationLoss()).as("stage " + i).isCloseTo(b.startValidationLoss(), within(1e-9));
+            assertThat(a.bestValidationLoss()).as("stage " + i).isCloseTo(b.bestValidationLoss(), within(1e-9));
+            if (Double.isNaN(b.handOffFit())) {
+                assertThat(a.handOffFit()).isNaN();
+            } else {
+                assertThat(a.handOffFit()).isCloseTo(b.handOffFit(), within(1e-9));
+            }
+        }
+        assertThat(resumed.trace()).hasSameSizeAs(full.trace());
+        for (int i = 0; i < full.trace().size(); i++) {
+            TraceRow a = resumed.trace().get(i);
+            TraceRow b = full.trace().get(i);
+            assertThat(List.of(a.iteration(), a.epoch(), a.stage(), a.event()))
+                    .isEqualTo(List.of(b.iteration(), b.epoch(), b.stage(), b.event()));
+            assertThat(a.reading().minibatchLoss()).as("trace row " + i).isCloseTo(b.reading().minibatchLoss(),
+                    within(1e-9));
+            // the listener's window restarts where the uninterrupted run's completed: the same window statistics
+            assertThat(List.of(a.reading().iteration(), a.reading().windowCompleted()))
+                    .as("trace row " + i).isEqualTo(List.of(b.reading().iteration(), b.reading().windowCompleted()));
+            if (b.reading().windowCompleted()) {
+                assertThat(a.reading().windowNormalized()).as("trace row " + i)
+                        .isCloseTo(b.reading().windowNormalized(), within(1e-9));
+            }
+            if (!Double.isNaN(b.validationLoss())) {
+                assertThat(a.validationLoss()).as("trace row " + i).isCloseTo(b.validationLoss(), within(1e-9));
+            } else {
+                assertThat(a.validationLoss()).as("trace row " + i).isNaN();
+            }
+        }
+        assertThat(resumed.finalStage()).isEqualTo(full.finalStage());
+        INDArray p = resumed.model().network().params();
+        INDArray q = full.model().network().params();
+        double rel = p.sub(q).norm2Number().doubleValue() / q.norm2Number().doubleValue();
+        assertThat(rel).isLessThan(1e-6);
+    }
+
+    /**
+     * Runs until killed at (stage, step) with a mid-stage checkpoint at every completed window, resumes, and compares
+     * with the uninterrupted run.
+     */
+    private static RunCheckpoint killAndResume(MultiResolutionOptions o, Path dir, int stage, int step)
+            throws Exception {
+        MultiResolutionTrainer.Result full = new MultiResolutionTrainer(o, new DefaultStageTransition())
+                .fit(train, val);
+        assertThatThrownBy(() -> new MultiResolutionTrainer(o, new DefaultStageTransition())
+                .withProgress(killAt(stage, step)).fit(train, val, dir, Integer.MAX_VALUE)).hasMessage("killed");
+        RunCheckpoint cp = RunCheckpoint.read(dir);
+        MultiResolutionTrainer.Result resumed = new MultiResolutionTrainer(o, new DefaultStageTransition())
+                .resume(train, val, dir);
+        assertSameRun(resumed, full);
+        return cp;
+    }
+
     @Test
-    void aCheckpointWrittenBeforeTheSecondsSplitAndBestZipStillResumes(@TempDir Path dir) throws Exception {
+    void aRunKilledInsideAStageResumesToTheUninterruptedRunWithDenseAdam(@TempDir Path root) throws Exception {
+        Path dir = root.resolve("checkpoint");
+        // window 4: a mid-stage checkpoint after steps 4 and 8 of each stage; validation at steps 5 and 10. At this
+        // learning rate stage 1 never beats its start (its final parameters are best-validation@0): the resumed stage
+        // must hand on the saved best parameters, not the ones it was killed with
+        MultiResolutionOptions o = options().toBuilder().learningRate(0.2).cpLearningRate(0.02)
+                .checkpointMinutes(1e-9).build();
+        RunCheckpoint cp = killAndResume(o, dir, 1, 10);
+        assertThat(cp.nextStage()).isEqualTo(1);
+        assertThat(cp.midStage()).isNotNull();
+        assertThat(cp.midStage().steps()).isEqualTo(8);
+        assertThat(cp.iteration()).isEqualTo(12 + 8);
+        assertThat(cp.midStage().bestStep()).isZero();
+        assertThat(cp.midStage().hasStageBest()).isTrue(); // read() checked that stage-best.bin was there
+        assertThat(cp.stages()).hasSize(1);
+    }
+
+    @Test
+    void aKilledRunResumesItsRuleState(@TempDir Path root) throws Exception {
+        Path dir = root.resolve("checkpoint");
+        // val-loss rule (state: the last validation loss); at this learning rate stage 0 ends at step 15 because
+        // validation rose since step 10: killed at step 14, the checkpoint of step 12 must carry step 10's loss
+        MultiResolutionOptions o = options().toBuilder().criterion(FineGrainRules.Criterion.VAL_LOSS)
+                .maxStepsPerStage(30).learningRate(0.2).cpLearningRate(0.02).checkpointMinutes(1e-9).build();
+        RunCheckpoint cp = killAndResume(o, dir, 0, 14);
+        assertThat(cp.midStage().steps()).isEqualTo(12);
+        assertThat(cp.midStage().rule()).containsOnlyKeys("previous");
+        assertThat(cp.midStage().rule().get("previous")).isFinite().isPositive();
+    }
+
+    @Test
+    void aRunKilledInsideAStageResumesToTheUninterruptedRunWithLazyAdam(@TempDir Path root) throws Exception {
+        Path dir = root.resolve("checkpoint");
+        // killed inside the first CP stage after the hand-off; validation every 4 steps: the best can be the current
+        MultiResolutionOptions o = options().toBuilder().optimizer("lazy-adam").validationEvery(4)
+                .checkpointMinutes(1e-9).build();
+        RunCheckpoint cp = killAndResume(o, dir, 2, 11);
+        assertThat(cp.nextStage()).isEqualTo(2);
+        assertThat(cp.midStage().steps()).isEqualTo(8);
+        assertThat(cp.handOffFit()).isBetween(0.0, 1.0);
+        assertThat(dir.resolve(RunCheckpoint.OPTIMIZER)).isRegularFile();
+    }
+
+    @Test
+    void aLazyAdamRunResumedAtAStageBoundaryContinuesItsOptimizerState(@TempDir Path root) throws Exception {
+        Path dir = root.resolve("checkpoint");
+        MultiResolutionOptions o = options().toBuilder().optimizer("lazy-adam").build();
+        MultiResolutionTrainer.Result full = new MultiResolutionTrainer(o, new DefaultStageTransition())
+                .fit(train, val);
+        // after stage 0: the fine-grained moments of stage 1 are in the checkpoint
+        new MultiResolutionTrainer(o, new DefaultStageTransition()).fit(train, val, dir, 0);
+        assertThat(dir.resolve(RunCheckpoint.OPTIMIZER)).isRegularFile();
+        assertThat(RunCheckpoint.read(dir).midStage()).isNull();
+        MultiResolutionTrainer.Result resumed = new MultiResolutionTrainer(o, new DefaultStageTransition())
+                .resume(train, val, dir);
+        assertSameRun(resumed, full);
+        // the same checkpoint resumed by a dense run is refused: its optimizer state belongs to another run
+        Path other = root.resolve("other");
+        new MultiResolutionTrainer(o, new DefaultStageTransition()).fit(train, val, other, 0);
+        assertThatThrownBy(() -> new MultiResolutionTrainer(options(), new DefaultStageTransition())
+                .resume(train, val, other))
+                .isInstanceOf(DataFormatException.class)
+                .hasMessageContaining(other.resolve(RunCheckpoint.OPTIMIZER) + ": a lazy-adam optimizer state, but "
+                        + "this run's optimizer is adam");
+    }
+
+    @Test
+    void aMismatchedOrTruncatedCheckpointIsRefusedNamingTheFileAndACrashBetweenTheRenamesIsRecovered(
+            @TempDir Path root) throws Exception {
         MultiResolutionTrainer trainer = new MultiResolutionTrainer(options(), new DefaultStageTransition());
         MultiResolutionTrainer.Result full = trainer.fit(train, val);
-        trainer.fit(train, val, dir, 1);
-        // the layout of the previous release: no best.zip, stage records without stepSeconds / validationSeconds
-        java.nio.file.Files.delete(dir.resolve(RunCheckpoint.BEST));
-        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
-        var state = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(
-                dir.resolve(RunCheckpoint.STATE).toFile());
-        for (var st : state.withArray("stages")) {
-            ((com.fasterxml.jackson.databind.node.ObjectNode) st).remove(List.of("stepSeconds", "validationSeconds"));
+        Path a = root.resolve("a/checkpoint");
+        Path b = root.resolve("b/checkpoint");
+        trainer.fit(train, val, a, 0);
+        trainer.fit(train, val, b, 1);
+
+        // a file from another checkpoint: refused before any training, naming it
+        Path mixed = root.resolve("mixed/checkpoint");
+        copyFolder(a, mixed);
+        Files.copy(b.resolve(RunCheckpoint.NETWORK), mixed.resolve(RunCheckpoint.NETWORK),
+                StandardCopyOption.REPLACE_EXISTING);
+        assertThatThrownBy(() -> trainer.resume(train, val, mixed))
+                .isInstanceOf(DataFormatException.class)
+                .hasMessageStartingWith(mixed.resolve(RunCheckpoint.NETWORK) + ": ")
+                .hasMessageContaining("manifest");
+
+        // truncated files are named, by the manifest ...
+        for (String name : List.of(RunCheckpoint.NETWORK, RunCheckpoint.TRACE)) {
+            Path t = root.resolve("truncated-" + name + "/checkpoint");
+            copyFolder(a, t);
+            truncate(t.resolve(name));
+            assertThatThrownBy(() -> trainer.resume(train, val, t))
+                    .isInstanceOf(DataFormatException.class)
+                    .hasMessageStartingWith(t.resolve(name) + ": ")
+                    .hasMessageContaining("bytes, the checkpoint's manifest says");
+            // ... and by the readers when the manifest itself was written after the truncation
+            CheckpointFolder.seal(t);
+            assertThatThrownBy(() -> trainer.resume(train, val, t))
+                    .isInstanceOf(DataFormatException.class)
+                    .hasMessageStartingWith(t.resolve(name) + ": ")
+                    .hasMessageNotContaining("Unexpected end of ZLIB");
         }
-        json.writeValue(dir.resolve(RunCheckpoint.STATE).toFile(), state);
-        MultiResolutionTrainer.Result resumed = new MultiResolutionTrainer(options(), new DefaultStageTransition())
-                .resume(train, val, dir);
-        assertThat(resumed.stages()).hasSize(4);
-        assertThat(resumed.stages().get(0).stepSeconds()).isZero();
-        assertThat(resumed.stages().get(2).stepSeconds()).isPositive();
-        // without best.zip the choice is among the resumed stages; the last stage's parameters are the same
-        assertThat(resumed.trace()).hasSize(48);
-        assertThat(resumed.finalStage()).isBetween(2, 3);
-        if (full.finalStage() >= 2) {
-            assertThat(resumed.model().network().params().equalsWithEps(full.model().network().params(), 1e-6))
-                    .isTrue();
+
+        // a crash between the renames: checkpoint/ moved to checkpoint.old, checkpoint.new complete
+        Path crashed = root.resolve("crashed/checkpoint");
+        copyFolder(a, CheckpointFolder.previous(crashed));
+        copyFolder(b, CheckpointFolder.fresh(crashed));
+        MultiResolutionTrainer.Result resumed = trainer.resume(train, val, crashed);
+        assertThat(crashed.resolve(RunCheckpoint.STATE)).isRegularFile();
+        assertThat(CheckpointFolder.previous(crashed)).doesNotExist();
+        assertSameRun(resumed, full);
+    }
+
+    static void copyFolder(Path from, Path to) throws IOException {
+        Files.createDirectories(to);
+        try (var s = Files.list(from)) {
+            for (Path f : s.toList()) {
+                Files.copy(f, to.resolve(f.getFileName()));
+            }
         }
+    }
+
+    static void truncate(Path f) throws IOException {
+        byte[] b = Files.readAllBytes(f);
+        Files.write(f, java.util.Arrays.copyOf(b, b.length / 2));
+    }
+
+    @Test
+    void aRunWhoseTrainingIsCompleteButNotMarkedFinishedGivesItsResultAgain(@TempDir Path root) throws Exception {
+        Path dir = root.resolve("checkpoint");
+        MultiResolutionTrainer trainer = new MultiResolutionTrainer(options(), new DefaultStageTransition());
+        MultiResolutionTrainer.Result full = trainer.fit(train, val, dir, Integer.MAX_VALUE);
+        RunCheckpoint cp = RunCheckpoint.read(dir);
+        assertThat(cp.nextStage()).isEqualTo(4);
+        assertThat(cp.finished()).isFalse();
+        MultiResolutionTrainer.Result again = trainer.resume(train, val, dir);
+        assertSameRun(again, full);
+        RunCheckpoint.markFinished(dir);
+        assertThat(RunCheckpoint.read(dir).finished()).isTrue();
+        assertThatThrownBy(() -> trainer.resume(train, val, dir))
+                .isInstanceOf(DataFormatException.class).hasMessageContaining("the run already finished");
     }
 }

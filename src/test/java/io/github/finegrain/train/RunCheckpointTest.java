@@ -38,6 +38,8 @@ class RunCheckpointTest {
         s.put("handOffFit", "NaN");
         s.put("dataFingerprint", FINGERPRINT);
         s.putArray("stages");
+        s.putNull("midStage");
+        s.put("finished", false);
         return s;
     }
 
@@ -46,6 +48,9 @@ class RunCheckpointTest {
         ObjectNode s = state();
         edit.accept(s);
         Files.writeString(d.resolve(RunCheckpoint.STATE), json.writeValueAsString(s));
+        Files.writeString(d.resolve(RunCheckpoint.NETWORK), "not read by RunCheckpoint.read");
+        Files.writeString(d.resolve(RunCheckpoint.TRACE), "[]");
+        CheckpointFolder.seal(d);
         return d;
     }
 
@@ -68,6 +73,13 @@ class RunCheckpointTest {
                 s -> s.put("elapsedSeconds", "Infinity"));
         cases.put("field dataFingerprint must be 64 hex digits", s -> s.put("dataFingerprint", "../../etc"));
         cases.put("field stages records 0 finished stages but nextStage is 2", s -> s.put("nextStage", 2));
+        cases.put("field finished is missing or null", s -> s.remove("finished"));
+        cases.put("field midStage.bestStep must be in 0..steps (3), found 4", s -> {
+            s.put("iteration", 3);
+            ObjectNode m = s.putObject("midStage");
+            m.put("steps", 3).put("startLoss", 0.5).put("bestLoss", 0.4).put("bestStep", 4).put("stageSeconds", 1.0)
+                    .put("stepSeconds", 0.5).put("validationSeconds", 0.2).putObject("rule");
+        });
         for (var c : cases.entrySet()) {
             Path d = withState(c.getValue());
             assertThatThrownBy(() -> RunCheckpoint.read(d))
@@ -87,6 +99,9 @@ class RunCheckpointTest {
     void deeplyNestedStateAndAFifoTraceAreRefusedNamingTheFile() throws IOException, InterruptedException {
         Path d = Files.createTempDirectory(dir, "cp");
         Files.writeString(d.resolve(RunCheckpoint.STATE), "{\"x\":" + "[".repeat(3000) + "]".repeat(3000) + "}");
+        Files.writeString(d.resolve(RunCheckpoint.NETWORK), "n");
+        Files.writeString(d.resolve(RunCheckpoint.TRACE), "[]");
+        CheckpointFolder.seal(d);
         assertThatThrownBy(() -> RunCheckpoint.read(d))
                 .isInstanceOf(DataFormatException.class)
                 .hasMessageStartingWith(d.resolve(RunCheckpoint.STATE) + ": bad checkpoint state")
@@ -100,6 +115,7 @@ class RunCheckpointTest {
         }
         Files.deleteIfExists(trace);
         Files.writeString(trace, "{\"not\": \"a list\"}");
+        CheckpointFolder.seal(d);
         assertThatThrownBy(() -> RunCheckpoint.trace(d))
                 .isInstanceOf(DataFormatException.class)
                 .hasMessage(trace + ": bad checkpoint trace: expected a JSON array of trace rows");
