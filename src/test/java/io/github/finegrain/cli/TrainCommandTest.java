@@ -70,7 +70,7 @@ class TrainCommandTest {
         assertThat(model.spec().defenderBox().label()).isEqualTo("6x6");
         java.util.Map<String, Object> options = ModelBundle.readManifest(runDir.resolve("model.zip")).trainingOptions();
         assertThat(options.get("rank")).isNull();
-        assertThat(options.get("optimizer")).isEqualTo("adam");
+        assertThat(options.get("optimizer")).isEqualTo(io.github.finegrain.train.MultiResolutionOptions.defaults().optimizer()).isEqualTo("lazy-adam");
         assertThat(options.get("ladder")).isEqualTo(java.util.List.of("full-rank 8x10 / 6x6"));
         assertThat(m.path("validationSeconds").asDouble(-1)).isPositive();
     }
