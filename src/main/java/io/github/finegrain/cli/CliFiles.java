@@ -216,4 +216,23 @@ final class CliFiles {
             }
         }
     }
+
+    /**
+     * Refuses a folder whose pictures and files are about to be (over)written when anything inside it, at any depth up
+     * to {@code export/}'s, is a symbolic link: writing through it would overwrite the link's target.
+     *
+     * @throws DataFormatException naming the first link found
+     */
+    static void noSymbolicLinksInside(Path folder) throws IOException {
+        if (!Files.isDirectory(folder, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> all = Files.walk(folder, 3)) {
+            java.util.Optional<Path> link = all.filter(Files::isSymbolicLink).findFirst();
+            if (link.isPresent()) {
+                throw new DataFormatException(link.get() + ": is a symbolic link inside the output folder; its "
+                        + "files are overwritten, so links are refused (remove it or choose another folder)");
+            }
+        }
+    }
 }

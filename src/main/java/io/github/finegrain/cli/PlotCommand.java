@@ -84,6 +84,7 @@ public final class PlotCommand implements Callable<Integer> {
         if (metrics != null && !metrics.isObject()) {
             throw new io.github.finegrain.data.DataFormatException(metricsJson + ": bad metrics: expected a JSON object");
         }
+        CliFiles.noSymbolicLinksInside(dir);
         return ModelReport.write(m, traceCsv, metrics, dir, components);
     }
 }

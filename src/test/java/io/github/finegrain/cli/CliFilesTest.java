@@ -86,6 +86,20 @@ class CliFilesTest {
     }
 
     @Test
+    void plotRefusesAnOutputFolderHoldingASymbolicLinkBeforeDrawing() throws Exception {
+        Path target = Files.writeString(dir.resolve("precious.png"), "keep");
+        Path plots = Files.createDirectories(dir.resolve("plots"));
+        Path link = Files.createSymbolicLink(plots.resolve("probability_league.png"), target);
+        int code = run("plot", "--model", GOLDEN.toString(), "--out", plots.toString());
+        assertThat(code).isEqualTo(FinegrainCli.EXIT_BAD_INPUT);
+        assertThat(err.toString()).contains(link + ": is a symbolic link inside the output folder");
+        assertThat(Files.readString(target)).isEqualTo("keep");
+        try (var files = Files.list(plots)) {
+            assertThat(files).containsExactly(link); // nothing was drawn
+        }
+    }
+
+    @Test
     void predictCapsLineLengthAndNamesNonUtf8Lines() throws Exception {
         Path csv = dir.resolve("rows.csv");
         Files.writeString(csv, io.github.finegrain.cli.PredictCommand.HEADER + "\n" + "x".repeat(100_000) + "\n");
