@@ -45,6 +45,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "factorize", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "CP (CANDECOMP/PARAFAC) decomposition of a 3-way .npy tensor by alternating least squares.")
 public final class FactorizeCommand implements Callable<Integer> {
+    /** Largest Frobenius norm accepted: its square (and the Gram products of CP-ALS) must stay far from overflow. */
+    static final double MAX_NORM = 1e150;
+
 
     /** Version of the {@code fit.json} layout. */
     public static final int FORMAT_VERSION = 2;
@@ -181,9 +184,11 @@ public final class FactorizeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new DataFormatException(file + ": " + e.getMessage());
         }
-        if (!Double.isFinite(x.frobeniusNorm())) {
-            throw new DataFormatException(file + ": values too large: the tensor's Frobenius norm overflows a double "
-                    + "(scale the tensor down)");
+        double norm = x.frobeniusNorm();
+        if (!Double.isFinite(norm) || norm > MAX_NORM) {
+            throw new DataFormatException(file + ": values too large: the tensor's Frobenius norm " + norm
+                    + " is above " + MAX_NORM + " (CP-ALS works with squared norms, which would overflow a double; "
+                    + "scale the tensor down)");
         }
         if (x.frobeniusNorm() == 0) {
             throw new DataFormatException(file + ": the tensor is all zero, nothing to factorize");

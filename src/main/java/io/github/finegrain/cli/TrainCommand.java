@@ -63,6 +63,14 @@ import picocli.CommandLine.Spec;
         description = "Train a spatial model on the bundled real NBA tracking data (or on an example file of "
                 + "import-sportvu with --examples) and evaluate it on the test games.")
 public final class TrainCommand implements Callable<Integer> {
+    /** What a run writes into its folder; a new run refuses a folder that already has any of them. */
+    static final List<String> RUN_OUTPUTS = List.of("model.zip", "metrics.json", "trace.csv", "run-options.json",
+            "checkpoint", "report");
+
+    /** The options {@code --resume} may be given with (data selection and the checkpoint interval). */
+    static final List<String> RESUME_OPTIONS = List.of("--resume", "--schedule", "--data", "--examples",
+            "--max-train-examples", "--checkpoint-minutes");
+
     /** Largest minibatch a resumed run's options may ask for. */
     static final int MAX_BATCH = 1 << 24;
     private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -169,8 +177,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--batch", description = "Rows per minibatch (default: ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--optimizer", description = "adam, sgd, lazy-adam or adagrad (lazy-adam and adagrad: row-sparse steps, not in this build yet; "
-                    + "default: ${DEFAULT-VALUE}).")
+    @Option(names = "--optimizer", description = "lazy-adam or adagrad (row-sparse steps: only the rows a minibatch touches), adam or sgd "
+                    + "(DL4J's dense net.fit) (default: ${DEFAULT-VALUE}).")
     String optimizer;
 
     @Option(names = "--lr", description = "Learning rate (default: ${DEFAULT-VALUE}).")
@@ -206,6 +214,16 @@ public final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--resume works with --schedule multires or fixed");
         }
         validateOptions();
+        if (resume != null) {
+            // the resumed run keeps the options it was started with (run-options.json): refuse changes, not ignore them
+            List<String> fixed = spec.commandLine().getParseResult().matchedOptions().stream()
+                    .map(o -> o.longestName()).filter(n -> !RESUME_OPTIONS.contains(n)).distinct().toList();
+            if (!fixed.isEmpty()) {
+                throw new IllegalArgumentException("--resume continues with the options the run was started with ("
+                        + "run-options.json); these cannot be given again: " + String.join(", ", fixed)
+                        + " (allowed with --resume: " + String.join(", ", RESUME_OPTIONS) + ")");
+            }
+        }
         if (data != null) {
             CliFiles.inputFolder(data, "a folder in the bundled data's layout");
         }
@@ -218,6 +236,14 @@ public final class TrainCommand implements Callable<Integer> {
         }
         Path dir = resume != null ? resume : runDir != null ? runDir
                 : Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        if (resume == null) {
+            List<String> previous = RUN_OUTPUTS.stream()
+                    .filter(n -> Files.exists(dir.resolve(n), java.nio.file.LinkOption.NOFOLLOW_LINKS)).toList();
+            if (!previous.isEmpty()) {
+                throw new IllegalArgumentException("--run-dir " + dir + " already holds a run (" + String.join(", ",
+                        previous) + "): a run never overwrites another; choose a new folder, or --resume it");
+            }
+        }
         CliFiles.outputFolder(dir, "the run's files");
         // a run overwrites these: a symbolic link among them would redirect the write elsewhere
         CliFiles.noSymbolicLinks(dir, "metrics.json", "trace.csv", "model.zip", "model.zip.tmp", "run-options.json",
@@ -259,7 +285,8 @@ public final class TrainCommand implements Callable<Integer> {
                 if (resume != null) {
                     if (!Files.isRegularFile(optionsFile)) {
                         throw new io.github.finegrain.data.DataFormatException(optionsFile
-                                + ": missing; --resume needs a run directory written by train");
+                                + ": missing; --resume needs the folder of a multires or fixed run written by train "
+                                + "(a --schedule single run has no checkpoint to resume)");
                     }
                     com.fasterxml.jackson.databind.JsonNode tree = io.github.finegrain.data.JsonFiles.readTree(
                             optionsFile, "run options");

@@ -46,7 +46,25 @@ public class FullRankSpatialLayer extends SpatialLayerBase {
     /** A layer for {@code spec} with the smoothness penalty {@code smoothness}; nIn = 13, nOut = 1. */
     public FullRankSpatialLayer(SpatialLayerSpec spec, SpatialSmoothness smoothness) {
         super(spec, smoothness);
+        checkSize(spec);
     }
+
+    /** @throws IllegalArgumentException if a full-rank layer of {@code spec} has more than {@link #MAX_PARAMETERS} */
+    static void checkSize(SpatialLayerSpec spec) {
+        if (spec != null && spec.fullRankSize() + spec.tasks() > MAX_PARAMETERS) {
+            throw new IllegalArgumentException("a full-rank layer of " + spec.tasks() + " tasks x "
+                    + spec.court().cellCount() + " court cells x " + spec.defenderModeSize() + " defender entries has "
+                    + (spec.fullRankSize() + spec.tasks()) + " parameters; at most " + MAX_PARAMETERS
+                    + " (2^28, what finegrain's model reader accepts): use coarser grids, or a CP layer");
+        }
+    }
+
+    /**
+     * Most parameters a full-rank layer may have: 2^28 (1 GiB of floats; the paper's finest full-rank model has 127 M),
+     * the bound of finegrain's model reader ({@code bundle.NetworkZip.MAX_PARAMETERS}). A larger F would need several
+     * GiB for the parameters, their gradient and the optimizer state before the first step.
+     */
+    public static final long MAX_PARAMETERS = 1L << 28;
 
     private FullRankSpatialLayer(Builder builder) {
         super(builder, builder.spatialSpec());
@@ -63,7 +81,9 @@ public class FullRankSpatialLayer extends SpatialLayerBase {
         @Override
         @SuppressWarnings("unchecked")
         public FullRankSpatialLayer build() {
-            return new FullRankSpatialLayer(this);
+            FullRankSpatialLayer layer = new FullRankSpatialLayer(this);
+            checkSize(layer.spec());
+            return layer;
         }
     }
 

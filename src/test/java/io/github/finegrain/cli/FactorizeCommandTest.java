@@ -129,9 +129,12 @@ class FactorizeCommandTest {
         Path nan = tensorFile("nan.npy", new int[] {2, 3, 4}, values);
         Path zero = tensorFile("zero.npy", new int[] {2, 3, 4}, new double[24]);
         Path missing = dir.resolve("missing.npy");
+        double[] huge = new double[27];
+        java.util.Arrays.fill(huge, 1e200); // finite norm (5e200), but CP-ALS's squared norms overflow
+        Path large = tensorFile("large.npy", new int[] {3, 3, 3}, huge);
 
         List<String> messages = new ArrayList<>();
-        for (Path p : List.of(notNpy, flat, nan, zero, missing)) {
+        for (Path p : List.of(notNpy, flat, nan, zero, missing, large)) {
             err.getBuffer().setLength(0);
             int code = run("--tensor", p.toString(), "--rank", "2", "--out", dir.resolve("o").toString());
             assertThat(code).as(p.toString()).isEqualTo(FinegrainCli.EXIT_BAD_INPUT);
@@ -143,6 +146,7 @@ class FactorizeCommandTest {
         assertThat(messages.get(2)).endsWith("expected finite values, found NaN at index [0, 1, 2] (flat index 6)");
         assertThat(messages.get(3)).endsWith("the tensor is all zero, nothing to factorize");
         assertThat(messages.get(4)).contains("missing.npy: no such file or folder");
+        assertThat(messages.get(5)).contains("values too large").contains("is above 1.0E150");
         assertThat(Files.exists(dir.resolve("o"))).as("nothing written").isFalse();
         assertThat(out.toString()).isEmpty();
     }

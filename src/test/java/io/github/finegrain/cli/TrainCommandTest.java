@@ -177,8 +177,8 @@ class TrainCommandTest {
     void aRunThatFailsAfterTrainingIsNotMarkedFinishedAndItsResumeWritesTheModelWithoutTraining()
             throws IOException {
         Path runDir = dir.resolve("fails");
-        // model.zip cannot be written: a non-empty folder stands in its place
-        Files.createDirectories(runDir.resolve("model.zip").resolve("blocker"));
+        // model.zip cannot be written: a non-empty folder stands in the place of its temporary file
+        Files.createDirectories(runDir.resolve("model.zip.tmp").resolve("blocker"));
         int code = run("train", "--run-dir", runDir.toString(), "--max-train-examples", "2000", "--criterion",
                 "steps", "--max-steps-per-stage", "4", "--batch", "512", "--checkpoint-minutes", "2.5");
         assertThat(code).as(out.toString()).isNotZero();
@@ -190,8 +190,8 @@ class TrainCommandTest {
         assertThat(state.path("finished").asBoolean(true)).isFalse();
         assertThat(cp.resolve("manifest.json")).isRegularFile();
 
-        Files.delete(runDir.resolve("model.zip").resolve("blocker"));
-        Files.delete(runDir.resolve("model.zip"));
+        Files.delete(runDir.resolve("model.zip.tmp").resolve("blocker"));
+        Files.delete(runDir.resolve("model.zip.tmp"));
         int resumed = run("train", "--resume", runDir.toString(), "--max-train-examples", "2000");
         assertThat(resumed).as(err.toString()).isZero();
         assertThat(runDir.resolve("model.zip")).isRegularFile();
@@ -284,5 +284,23 @@ class TrainCommandTest {
         assertThat(code).isEqualTo(FinegrainCli.EXIT_BAD_INPUT);
         assertThat(err.toString().strip()).isEqualTo("error: bad input: "
                 + empty.resolve("player_coords_train__with_5_games.npy") + ": no such file or folder");
+    }
+
+    @Test
+    void aRunNeverOverwritesAnotherAndResumeRefusesOptionsItWouldIgnore() throws IOException {
+        Path busy = Files.createDirectories(dir.resolve("busy"));
+        Files.writeString(busy.resolve("metrics.json"), "{\"mine\": true}");
+        int code = run("train", "--run-dir", busy.toString(), "--schedule", "single");
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains("--run-dir " + busy + " already holds a run (metrics.json)");
+        assertThat(Files.readString(busy.resolve("metrics.json"))).isEqualTo("{\"mine\": true}");
+        try (var files = Files.list(busy)) {
+            assertThat(files).hasSize(1);
+        }
+
+        err.getBuffer().setLength(0);
+        int resumed = run("train", "--resume", busy.toString(), "--rank", "5", "--criterion", "never");
+        assertThat(resumed).isEqualTo(2);
+        assertThat(err.toString()).contains("these cannot be given again: --rank, --criterion");
     }
 }

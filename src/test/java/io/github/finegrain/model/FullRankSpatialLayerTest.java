@@ -73,4 +73,15 @@ class FullRankSpatialLayerTest extends SpatialLayerContract {
                 .isEqualTo(SpatialNetworks.configuration(new FullRankSpatialLayer(SPEC), o));
         assertThat(builder().build().kind()).isEqualTo(ModelKind.FULL_RANK);
     }
+
+    @Test
+    void aFullRankLayerBeyondTwoToThe28ParametersIsRefusedBeforeAnythingIsAllocated() {
+        // --court 5000x5000 once grew the JVM to 24 GB before the kernel killed it
+        SpatialLayerSpec huge = new SpatialLayerSpec(2, io.github.finegrain.grid.GridSpec.court(5000, 5000),
+                io.github.finegrain.grid.GridSpec.defenderBox(6, 6));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new FullRankSpatialLayer(huge))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at most 268435456");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new FullRankSpatialLayer.Builder().spec(huge).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at most 268435456");
+    }
 }
