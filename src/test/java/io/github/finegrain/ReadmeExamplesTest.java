@@ -3,7 +3,7 @@ package io.github.finegrain;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.finegrain.bundle.ModelBundle;
-import io.github.finegrain.data.TaskIndex;
+import io.github.finegrain.model.TaskIndex;
 import io.github.finegrain.grid.GridSpec;
 import io.github.finegrain.model.CpSpatialLayer;
 import io.github.finegrain.model.FullRankSpatialLayer;

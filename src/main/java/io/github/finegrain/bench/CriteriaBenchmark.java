@@ -1,7 +1,8 @@
 package io.github.finegrain.bench;
 
+import io.github.finegrain.data.TaskIndexes;
 import io.github.finegrain.data.ExampleSet;
-import io.github.finegrain.data.TaskIndex;
+import io.github.finegrain.model.TaskIndex;
 import io.github.finegrain.grid.GridSpec;
 import io.github.finegrain.model.FullRankSpatialLayer;
 import io.github.finegrain.model.SpatialLayerSpec;
@@ -51,7 +52,7 @@ public final class CriteriaBenchmark {
      */
     public static List<Row> run(String dataName, ExampleSet train, ExampleSet val, int steps, int window,
             FineGrainRules.Parameters rules, int minTaskExamples, long seed) {
-        TaskIndex tasks = TaskIndex.fromTraining(train, minTaskExamples);
+        TaskIndex tasks = TaskIndexes.fromTraining(train, minTaskExamples);
         DataSet rows = ExampleRows.training(train, tasks, DataType.FLOAT);
         DataSet v = ExampleRows.scoring(val, tasks, DataType.FLOAT);
         FullRankSpatialLayer layer = new FullRankSpatialLayer(

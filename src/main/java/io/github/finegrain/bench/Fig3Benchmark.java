@@ -1,9 +1,10 @@
 package io.github.finegrain.bench;
 
+import io.github.finegrain.data.TaskIndexes;
 import io.github.finegrain.model.ModelKind;
 import io.github.finegrain.data.ExampleSet;
 import io.github.finegrain.data.PlantedData;
-import io.github.finegrain.data.TaskIndex;
+import io.github.finegrain.model.TaskIndex;
 import io.github.finegrain.eval.BinaryMetrics;
 import io.github.finegrain.factor.Congruence;
 import io.github.finegrain.grid.FineGraining;
@@ -340,7 +341,7 @@ public final class Fig3Benchmark {
     }
 
     private static int trainRows(ExampleSet train) {
-        TaskIndex t = TaskIndex.fromTraining(train, 1);
+        TaskIndex t = TaskIndexes.fromTraining(train, 1);
         int rows = 0;
         for (String k : train.taskKeys()) {
             rows += t.indexOf(k) > 0 ? 2 : 1;

@@ -1,10 +1,11 @@
 package io.github.finegrain.bench;
 
+import io.github.finegrain.data.TaskIndexes;
 import io.github.finegrain.data.BundledData;
 import io.github.finegrain.data.ExampleBuilder;
 import io.github.finegrain.data.ExampleSet;
 import io.github.finegrain.data.Split;
-import io.github.finegrain.data.TaskIndex;
+import io.github.finegrain.model.TaskIndex;
 import io.github.finegrain.eval.BinaryMetrics;
 import io.github.finegrain.grid.GridSpec;
 import io.github.finegrain.model.CpLayerSpec;
@@ -170,7 +171,7 @@ public final class SmoothnessBenchmark {
         ExampleSet train = ExampleBuilder.build(BundledData.load(Split.TRAIN)).examples();
         ExampleSet val = ExampleBuilder.build(BundledData.load(Split.VAL)).examples();
         ExampleSet test = ExampleBuilder.build(BundledData.load(Split.TEST)).examples();
-        TaskIndex tasks = TaskIndex.fromTraining(train, 1000);
+        TaskIndex tasks = TaskIndexes.fromTraining(train, 1000);
         DataSet rows = ExampleRows.training(train, tasks, DataType.FLOAT);
         DataSet v = ExampleRows.scoring(val, tasks, DataType.FLOAT);
         DataSet t = ExampleRows.scoring(test, tasks, DataType.FLOAT);

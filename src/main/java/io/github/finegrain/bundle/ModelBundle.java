@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.finegrain.data.DataFormatException;
 import io.github.finegrain.data.JsonFiles;
-import io.github.finegrain.data.TaskIndex;
+import io.github.finegrain.model.TaskIndex;
 import io.github.finegrain.model.SpatialLayerConf;
 import io.github.finegrain.model.SpatialLayerSpec;
 import io.github.finegrain.train.TrainedModel;

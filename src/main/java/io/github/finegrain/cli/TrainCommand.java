@@ -1,5 +1,6 @@
 package io.github.finegrain.cli;
 
+import io.github.finegrain.data.TaskIndexes;
 import io.github.finegrain.model.ModelKind;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -21,7 +22,7 @@ import io.github.finegrain.train.ExampleRows;
 import io.github.finegrain.train.StreamedTrainingData;
 import io.github.finegrain.train.Trainer;
 import io.github.finegrain.train.TrainingOptions;
-import io.github.finegrain.data.TaskIndex;
+import io.github.finegrain.model.TaskIndex;
 import io.github.finegrain.train.DefaultStageTransition;
 import io.github.finegrain.train.FineGrainRules;
 import io.github.finegrain.train.MultiResolutionOptions;
@@ -279,7 +280,7 @@ public final class TrainCommand implements Callable<Integer> {
             }
             case "multires", "fixed" -> {
                 int tasks = (streamedTrain != null ? TaskIndex.fromCounts(streamedTrain.taskCounts(), minTaskExamples)
-                        : TaskIndex.fromTraining(train, minTaskExamples)).size();
+                        : TaskIndexes.fromTraining(train, minTaskExamples)).size();
                 Path optionsFile = dir.resolve("run-options.json");
                 MultiResolutionOptions options;
                 if (resume != null) {

@@ -116,7 +116,7 @@ public final class TuneCommand implements Callable<Integer> {
         o.println("Data: " + dataLine);
         o.flush();
         try {
-            Tuner.checkRanks(s, base, io.github.finegrain.data.TaskIndex.fromTraining(train, base.minTaskExamples())
+            Tuner.checkRanks(s, base, io.github.finegrain.data.TaskIndexes.fromTraining(train, base.minTaskExamples())
                     .size());
         } catch (IllegalArgumentException e) {
             throw new io.github.finegrain.data.DataFormatException(space + ": parameters.rank: " + e.getMessage());

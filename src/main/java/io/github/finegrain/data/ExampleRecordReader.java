@@ -1,5 +1,6 @@
 package io.github.finegrain.data;
 
+import io.github.finegrain.model.TaskIndex;
 import io.github.finegrain.model.InputRow;
 import java.io.DataInputStream;
 import java.io.IOException;

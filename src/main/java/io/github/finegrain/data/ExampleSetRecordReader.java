@@ -1,5 +1,6 @@
 package io.github.finegrain.data;
 
+import io.github.finegrain.model.TaskIndex;
 import java.io.IOException;
 import java.net.URI;
 import org.datavec.api.split.InputSplit;

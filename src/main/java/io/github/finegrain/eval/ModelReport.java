@@ -1,7 +1,7 @@
 package io.github.finegrain.eval;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.github.finegrain.data.TaskIndex;
+import io.github.finegrain.model.TaskIndex;
 import io.github.finegrain.factor.CpResult;
 import io.github.finegrain.grid.GridSpec;
 import io.github.finegrain.model.FullRankSpatialParamInitializer;

@@ -1,6 +1,6 @@
 package io.github.finegrain.eval;
 
-import io.github.finegrain.data.TaskIndex;
+import io.github.finegrain.model.TaskIndex;
 import io.github.finegrain.report.ColourScale;
 import io.github.finegrain.report.CourtHeatmap;
 import io.github.finegrain.report.FigureRow;

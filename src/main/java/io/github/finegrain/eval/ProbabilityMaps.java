@@ -1,6 +1,6 @@
 package io.github.finegrain.eval;
 
-import io.github.finegrain.data.TaskIndex;
+import io.github.finegrain.model.TaskIndex;
 import io.github.finegrain.grid.GridSpec;
 import io.github.finegrain.model.InputRow;
 import io.github.finegrain.train.TrainedModel;

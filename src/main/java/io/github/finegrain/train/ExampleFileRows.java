@@ -4,7 +4,7 @@ import io.github.finegrain.data.DataFormatException;
 import io.github.finegrain.data.ExampleFile;
 import io.github.finegrain.data.ExampleSet;
 import io.github.finegrain.data.Split;
-import io.github.finegrain.data.TaskIndex;
+import io.github.finegrain.model.TaskIndex;
 import io.github.finegrain.model.InputRow;
 import java.io.IOException;
 import java.nio.ByteBuffer;

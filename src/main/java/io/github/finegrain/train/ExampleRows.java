@@ -1,7 +1,7 @@
 package io.github.finegrain.train;
 
 import io.github.finegrain.data.ExampleSet;
-import io.github.finegrain.data.TaskIndex;
+import io.github.finegrain.model.TaskIndex;
 import io.github.finegrain.model.InputRow;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,8 +1,9 @@
 package io.github.finegrain.train;
 
+import io.github.finegrain.data.TaskIndexes;
 import io.github.finegrain.model.ModelKind;
 import io.github.finegrain.data.ExampleSet;
-import io.github.finegrain.data.TaskIndex;
+import io.github.finegrain.model.TaskIndex;
 import io.github.finegrain.model.SpatialNetworks;
 import java.util.ArrayList;
 import java.util.List;
@@ -415,7 +416,7 @@ public final class MultiResolutionTrainer {
             throw new IllegalArgumentException("need training and validation examples, found " + train.size()
                     + " and " + validation.size());
         }
-        TaskIndex tasks = TaskIndex.fromTraining(train, options.minTaskExamples());
+        TaskIndex tasks = TaskIndexes.fromTraining(train, options.minTaskExamples());
         DataSet rows = ExampleRows.training(train, tasks, options.dataType());
         double positives = rows.getLabels().sumNumber().doubleValue();
         return new Setup(tasks, (e, p) -> new InMemoryMinibatchStream(rows, options.batchSize(), options.seed(), e, p),

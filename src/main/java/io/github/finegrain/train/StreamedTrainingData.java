@@ -1,6 +1,6 @@
 package io.github.finegrain.train;
 
-import io.github.finegrain.data.TaskIndex;
+import io.github.finegrain.model.TaskIndex;
 import java.io.IOException;
 import java.util.Objects;
 import org.nd4j.linalg.dataset.DataSet;

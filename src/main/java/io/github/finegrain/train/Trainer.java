@@ -1,7 +1,8 @@
 package io.github.finegrain.train;
 
+import io.github.finegrain.data.TaskIndexes;
 import io.github.finegrain.data.ExampleSet;
-import io.github.finegrain.data.TaskIndex;
+import io.github.finegrain.model.TaskIndex;
 import io.github.finegrain.model.FullRankSpatialLayer;
 import io.github.finegrain.model.SpatialLayerSpec;
 import io.github.finegrain.model.SpatialNetworks;
@@ -51,7 +52,7 @@ public final class Trainer {
             throw new IllegalArgumentException("no training examples");
         }
         long t0 = System.nanoTime();
-        TaskIndex tasks = TaskIndex.fromTraining(train, options.minTaskExamples());
+        TaskIndex tasks = TaskIndexes.fromTraining(train, options.minTaskExamples());
         SpatialLayerSpec spec = new SpatialLayerSpec(tasks.size(), options.court(), options.defenderBox());
         FullRankSpatialLayer layer = new FullRankSpatialLayer(spec);
         double rate = Math.min(Math.max((double) train.positives() / train.size(), 1e-4), 1 - 1e-4);

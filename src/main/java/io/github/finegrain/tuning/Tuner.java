@@ -146,7 +146,7 @@ public final class Tuner {
      * @throws IllegalArgumentException if a rank of the space cannot fit the hand-off ({@link #checkRanks})
      */
     public Result run(SearchSpace space, ExampleSet train, ExampleSet validation, Consumer<TrialResult> onTrial) {
-        checkRanks(space, base, io.github.finegrain.data.TaskIndex.fromTraining(train, base.minTaskExamples()).size());
+        checkRanks(space, base, io.github.finegrain.data.TaskIndexes.fromTraining(train, base.minTaskExamples()).size());
         return run(new FineGrainSpace(space, base), space.search(), space.seed(), space.gridPoints(), train,
                 validation, onTrial);
     }

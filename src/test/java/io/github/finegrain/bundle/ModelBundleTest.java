@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.finegrain.data.DataFormatException;
 import io.github.finegrain.data.ExampleSet;
-import io.github.finegrain.data.TaskIndex;
+import io.github.finegrain.model.TaskIndex;
 import io.github.finegrain.grid.GridSpec;
 import io.github.finegrain.train.ExampleRows;
 import io.github.finegrain.train.TrainedModel;

@@ -1,5 +1,6 @@
 package io.github.finegrain.data;
 
+import io.github.finegrain.model.TaskIndex;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.finegrain.grid.GridSpec;
@@ -155,7 +156,7 @@ class ExampleRecordReaderTest {
     @Test
     void theBundledDataHasARecordReaderToo() throws Exception {
         ExampleSet train = ExampleBuilder.build(BundledData.load(Split.TRAIN)).examples();
-        TaskIndex tasks = TaskIndex.fromTraining(train, 1000);
+        TaskIndex tasks = TaskIndexes.fromTraining(train, 1000);
         ExampleSetRecordReader rr = ExampleSetRecordReader.bundled(Split.TRAIN, tasks, TaskRows.SCORING);
         assertThat(rr.examples().size()).isEqualTo(9_908);
         DataSet batch = new RecordReaderDataSetIterator(rr, 9_908, ExampleRecordReader.LABEL_INDEX,

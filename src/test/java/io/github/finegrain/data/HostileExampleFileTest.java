@@ -1,5 +1,6 @@
 package io.github.finegrain.data;
 
+import io.github.finegrain.model.TaskIndex;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

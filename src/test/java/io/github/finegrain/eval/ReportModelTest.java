@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.finegrain.bundle.ModelBundle;
 import io.github.finegrain.factor.CpResult;
 import io.github.finegrain.model.CpSpatialParamInitializer;
-import io.github.finegrain.data.TaskIndex;
+import io.github.finegrain.model.TaskIndex;
 import io.github.finegrain.grid.GridSpec;
 import io.github.finegrain.model.FullRankSpatialLayer;
 import io.github.finegrain.model.SpatialLayerSpec;

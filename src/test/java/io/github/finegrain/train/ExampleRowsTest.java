@@ -1,10 +1,11 @@
 package io.github.finegrain.train;
 
+import io.github.finegrain.data.TaskIndexes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.finegrain.data.ExampleSet;
-import io.github.finegrain.data.TaskIndex;
+import io.github.finegrain.model.TaskIndex;
 import io.github.finegrain.model.InputRow;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
@@ -30,7 +31,7 @@ class ExampleRowsTest {
     @Test
     void trainingHasThePlayerRowThenTheLeagueRowForEachExample() {
         ExampleSet ex = examples(new String[] {"b", "a", "b"}, new byte[] {1, 0, 1});
-        TaskIndex tasks = TaskIndex.fromTraining(ex); // (league), a, b
+        TaskIndex tasks = TaskIndexes.fromTraining(ex); // (league), a, b
         DataSet d = ExampleRows.training(ex, tasks, DataType.DOUBLE);
 
         assertThat(d.getFeatures().shape()).containsExactly(6, InputRow.WIDTH);

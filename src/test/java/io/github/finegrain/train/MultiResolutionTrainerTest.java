@@ -87,7 +87,7 @@ class MultiResolutionTrainerTest {
 
     @Test
     void fitsOnDataSetIteratorsOfInputRowsThroughAStream() {
-        io.github.finegrain.data.TaskIndex tasks = io.github.finegrain.data.TaskIndex.fromTraining(train, 1000);
+        io.github.finegrain.model.TaskIndex tasks = io.github.finegrain.data.TaskIndexes.fromTraining(train, 1000);
         var rows = ExampleRows.training(train, tasks, DataType.DOUBLE);
         var valRows = ExampleRows.scoring(val, tasks, DataType.DOUBLE);
         var it = new org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator<>(rows.batchBy(500), 500);
@@ -145,9 +145,9 @@ class MultiResolutionTrainerTest {
     void trainsFromABlockShuffledFileStreamAndResumesIt(@TempDir Path dir) throws Exception {
         var file = io.github.finegrain.data.ExampleFile.open(exampleFile(dir.resolve("t.fgex"), train, val));
         ExampleFileRows rows = ExampleFileRows.scan(file, Split.TRAIN, Long.MAX_VALUE);
-        io.github.finegrain.data.TaskIndex tasks = io.github.finegrain.data.TaskIndex.fromCounts(rows.taskCounts(),
+        io.github.finegrain.model.TaskIndex tasks = io.github.finegrain.model.TaskIndex.fromCounts(rows.taskCounts(),
                 1000);
-        assertThat(tasks.keys()).isEqualTo(io.github.finegrain.data.TaskIndex.fromTraining(train, 1000).keys());
+        assertThat(tasks.keys()).isEqualTo(io.github.finegrain.data.TaskIndexes.fromTraining(train, 1000).keys());
         // 6 blocks of 500 examples, 2 in the buffer: a real block shuffle; 48 minibatches of 256 cross epochs
         java.util.List<int[]> opened = new java.util.ArrayList<>();
         StreamedTrainingData data = new StreamedTrainingData(tasks, (e, p) -> {

@@ -1,4 +1,4 @@
-package io.github.finegrain.data;
+package io.github.finegrain.model;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -10,7 +10,8 @@ import java.util.TreeSet;
 /**
  * The task index ↔ task key map stored with a model. Index 0 is the <b>league</b> task: every training example
  * also belongs to it (A(i) = {ball handler, league}), and a ball handler never seen in training is scored on it.
- * Players follow in sorted key order, so the map is deterministic.
+ * Players follow in sorted key order, so the map is deterministic. It lives with the model (a core package, no
+ * basketball data types): {@code data.TaskIndexes} builds one from examples.
  */
 public final class TaskIndex {
     /** Key of the league (fallback) task. */
@@ -34,27 +35,10 @@ public final class TaskIndex {
         }
     }
 
-    /** The league task followed by the sorted distinct keys of {@code examples}. */
-    public static TaskIndex fromTraining(ExampleSet examples) {
-        return fromTraining(examples, 1);
-    }
-
-    /**
-     * The league task followed by the sorted keys that have at least {@code minExamples} training examples; the
-     * other players are scored on the league task, like unseen ones.
-     */
-    public static TaskIndex fromTraining(ExampleSet examples, int minExamples) {
-        Map<String, Integer> counts = new HashMap<>();
-        for (String k : examples.taskKeys()) {
-            counts.merge(k, 1, Integer::sum);
-        }
-        return fromCounts(counts, minExamples);
-    }
-
     /**
      * The league task followed by the sorted keys whose training-example count is at least {@code minExamples}
-     * (the same map as {@link #fromTraining(ExampleSet, int)} for those counts; e.g. from
-     * {@link ExampleFile#taskCounts(Split)} without loading the rows).
+     * (the same map as {@code data.TaskIndexes.fromTraining} gives for those counts; e.g. from an example file's
+     * per-player counts without loading the rows).
      *
      * @param counts task key → number of training examples (not modified)
      */
@@ -65,6 +49,24 @@ public final class TaskIndex {
             if (counts.get(k) >= minExamples) {
                 keys.add(k);
             }
+        }
+        return new TaskIndex(keys);
+    }
+
+    /**
+     * A map for {@code tasks} tasks with no names of their own: the league task and {@code "task 1"} …
+     * {@code "task <tasks-1>"} (for rows whose task column is already an index, e.g. non-basketball data).
+     *
+     * @throws IllegalArgumentException if {@code tasks < 1}
+     */
+    public static TaskIndex numbered(int tasks) {
+        if (tasks < 1) {
+            throw new IllegalArgumentException("at least 1 task (the league task), found " + tasks);
+        }
+        List<String> keys = new ArrayList<>();
+        keys.add(LEAGUE);
+        for (int i = 1; i < tasks; i++) {
+            keys.add("task " + i);
         }
         return new TaskIndex(keys);
     }

@@ -1,12 +1,13 @@
 package io.github.finegrain.data;
 
+import io.github.finegrain.model.TaskIndex;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class TaskIndexTest {
+class TaskIndexesTest {
 
     static ExampleSet examples(String... keys) {
         int n = keys.length;
@@ -15,7 +16,7 @@ class TaskIndexTest {
 
     @Test
     void leagueIsTaskZeroAndPlayersFollowInSortedOrder() {
-        TaskIndex t = TaskIndex.fromTraining(examples("Mo Williams", "Kevin Love", "Mo Williams", "J.R. Smith"));
+        TaskIndex t = TaskIndexes.fromTraining(examples("Mo Williams", "Kevin Love", "Mo Williams", "J.R. Smith"));
 
         assertThat(t.keys()).containsExactly(TaskIndex.LEAGUE, "J.R. Smith", "Kevin Love", "Mo Williams");
         assertThat(t.size()).isEqualTo(4);
@@ -30,8 +31,8 @@ class TaskIndexTest {
 
     @Test
     void orderDoesNotDependOnTheOrderOfTheExamples() {
-        assertThat(TaskIndex.fromTraining(examples("c", "a", "b")).keys())
-                .isEqualTo(TaskIndex.fromTraining(examples("b", "c", "a", "a")).keys());
+        assertThat(TaskIndexes.fromTraining(examples("c", "a", "b")).keys())
+                .isEqualTo(TaskIndexes.fromTraining(examples("b", "c", "a", "a")).keys());
     }
 
     @Test
