@@ -6,10 +6,11 @@ import org.nd4j.linalg.dataset.DataSet;
 /**
  * A {@link MinibatchStream} over rows held in memory. Epoch e (1-based) uses the permutation drawn by
  * {@code new Random(seed + 1_000_003L * e)}, so the stream's state is just (epoch, position); minibatches are
- * gathered when needed (ND4J's native row gather), never an epoch's worth at once.
+ * gathered when needed ({@link Minibatches.Gather}), never an epoch's worth at once.
  */
 public final class InMemoryMinibatchStream implements MinibatchStream {
     private final DataSet rows;
+    private final Minibatches.Gather gather;
     private final int size;
     private final long seed;
     private int[] current; // the epoch's row order
@@ -28,6 +29,7 @@ public final class InMemoryMinibatchStream implements MinibatchStream {
             throw new IllegalArgumentException("minibatch size must be >= 1, found " + size);
         }
         this.rows = rows;
+        this.gather = new Minibatches.Gather(rows);
         this.size = size;
         this.seed = seed;
         this.epoch = epoch;
@@ -45,7 +47,7 @@ public final class InMemoryMinibatchStream implements MinibatchStream {
             position = 0;
         }
         int from = position++ * size;
-        return Minibatches.batch(rows, current, from, Math.min(rows.numExamples(), from + size));
+        return gather.batch(current, from, Math.min(rows.numExamples(), from + size));
     }
 
     @Override
