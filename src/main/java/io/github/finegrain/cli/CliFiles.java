@@ -115,7 +115,7 @@ final class CliFiles {
         }
         Path parent = p.toAbsolutePath().getParent();
         if (parent != null) {
-            outputFolder(parent, "the folder for " + what);
+            outputFolder(parent, what);
         }
         return p;
     }
