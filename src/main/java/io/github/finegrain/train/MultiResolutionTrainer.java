@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * parent's value, so predictions are unchanged for nested grids) or the CP hand-off (CP-ALS of F at rank K). Each
  * stage starts from the previous stage's best-validation parameters. The training step of the first stage comes
  * from a factory ({@link TrainingSteps#forOptimizer} by default, {@link #withSteps} to plug in another); later
- * steps come from the step itself at each swap (the dense step's updater restarts from zero). The last stage ends
+ * steps come from the step itself at each swap (the dense step's DL4J updater restarts from zero; the row-sparse step carries its state). The last stage ends
  * by the same rule (the model has converged at the finest grid), by {@code maxStepsPerStage}, or by the time budget.
  *
  * <p>The final model is the stage with the lowest best validation log loss, across stages (issue 14 item 1): a
