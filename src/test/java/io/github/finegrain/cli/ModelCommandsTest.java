@@ -93,6 +93,7 @@ class ModelCommandsTest {
         int code = run("plot", "--model", bundle().toString(), "--out", out.toString(), "--components", "2",
                 "--compare", "lebron james,league");
         assertThat(code).as(err.toString()).isZero();
+        assertThat(err.toString()).doesNotContain("note:"); // "lebron james" is LeBron James's own task
         String html = Files.readString(out.resolve("report.html"));
         for (String f : List.of("probability_league.png", "probability_LeBron_James.png",
                 "defender_effect_league.png", "defender_effect_LeBron_James.png", "component_1_court.png",
@@ -137,5 +138,16 @@ class ModelCommandsTest {
         int code = run("evaluate", "--model", dir.resolve("nope.zip").toString());
         assertThat(code).isEqualTo(FinegrainCli.EXIT_BAD_INPUT);
         assertThat(err.toString()).contains("nope.zip");
+    }
+
+    @Test
+    void plotCompareSaysWhenAPlayerHasNoTaskOfHisOwn() throws Exception {
+        Path out = dir.resolve("cmp");
+        int code = run("plot", "--model", bundle().toString(), "--out", out.toString(), "--components", "1",
+                "--compare", "Nobody Known,LeBron James");
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(err.toString()).contains("note: 'Nobody Known' has no task of his own in this model")
+                .doesNotContain("'LeBron James' has no task");
+        assertThat(out.resolve("compare_Nobody_Known_vs_LeBron_James.html")).exists();
     }
 }
