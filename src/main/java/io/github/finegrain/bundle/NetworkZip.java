@@ -1,5 +1,6 @@
 package io.github.finegrain.bundle;
 
+import io.github.finegrain.data.CountingInputStream;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.finegrain.data.DataFormatException;
 import io.github.finegrain.data.JsonFiles;
@@ -8,7 +9,6 @@ import io.github.finegrain.model.SpatialLayerSpec;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UTFDataFormatException;
@@ -416,54 +416,4 @@ public final class NetworkZip {
         return in.readUTF();
     }
 
-    /** Counts the bytes read through it. */
-    private static final class CountingInputStream extends FilterInputStream {
-        private long count;
-        private long mark;
-
-        CountingInputStream(InputStream in) {
-            super(in);
-        }
-
-        long count() {
-            return count;
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = super.read();
-            if (b >= 0) {
-                count++;
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int r = super.read(b, off, len);
-            if (r > 0) {
-                count += r;
-            }
-            return r;
-        }
-
-        @Override
-        public long skip(long n) throws IOException {
-            long r = super.skip(n);
-            count += r;
-            return r;
-        }
-
-        @Override
-        public synchronized void mark(int readlimit) {
-            super.mark(readlimit);
-            mark = count;
-        }
-
-        @Override
-        public synchronized void reset() throws IOException {
-            super.reset();
-            count = mark;
-        }
-    }
 }

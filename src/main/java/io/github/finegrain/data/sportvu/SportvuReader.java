@@ -5,8 +5,8 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
+import io.github.finegrain.data.CountingInputStream;
 import io.github.finegrain.data.DataFormatException;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.LinkedHashMap;
@@ -158,7 +158,7 @@ public final class SportvuReader {
     }
 
     private Stats run(InputStream raw) throws IOException {
-        CountingStream in = new CountingStream(raw);
+        CountingInputStream in = new CountingInputStream(raw);
         try (JsonParser parser = JSON.createParser(in)) {
             p = parser;
             parseRoot();
@@ -173,7 +173,7 @@ public final class SportvuReader {
             throw new DataFormatException(source + ": " + here() + ": cannot read the game log (" + oneLine(e) + ")");
         }
         return new Stats(gameId, gameDate, events, eventsWithMoments, momentsRead, momentsKept, duplicates,
-                in.count);
+                in.count());
     }
 
     private void parseRoot() throws IOException {
@@ -604,32 +604,5 @@ public final class SportvuReader {
         String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         int nl = msg.indexOf('\n');
         return (nl < 0 ? msg : msg.substring(0, nl)).trim();
-    }
-
-    /** Counts the bytes the parser pulls. */
-    private static final class CountingStream extends FilterInputStream {
-        long count;
-
-        CountingStream(InputStream in) {
-            super(in);
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = super.read();
-            if (b >= 0) {
-                count++;
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = super.read(b, off, len);
-            if (n > 0) {
-                count += n;
-            }
-            return n;
-        }
     }
 }
