@@ -65,12 +65,9 @@ public final class PlotCommand implements Callable<Integer> {
         spec.commandLine().getOut().println("Wrote " + report + ", its pictures and " + out.resolve(ModelReport.EXPORT));
         if (pair != null) {
             for (String name : pair) {
-                String key = name.strip();
-                boolean own = key.equalsIgnoreCase("league") || key.equals(io.github.finegrain.model.TaskIndex.LEAGUE)
-                        || m.tasks().keys().stream().skip(1).anyMatch(k -> k.equalsIgnoreCase(key));
-                if (!own) {
-                    spec.commandLine().getErr().println("note: '" + key + "' has no task of his own in this model ("
-                            + (m.tasks().size() - 1) + " players have one); he is drawn with the league task");
+                if (!PlayerComparison.hasOwnTask(m, name)) {
+                    spec.commandLine().getErr().println("note: '" + name.strip() + "' has no task of his own in this "
+                            + "model (" + (m.tasks().size() - 1) + " players have one); he is drawn with the league task");
                 }
             }
             Path page = PlayerComparison.write(m, pair[0].strip(), pair[1].strip(), out);

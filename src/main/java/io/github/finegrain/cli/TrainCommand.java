@@ -39,6 +39,7 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -247,8 +248,8 @@ public final class TrainCommand implements Callable<Integer> {
         }
         CliFiles.outputFolder(dir, "the run's files");
         // a run overwrites these: a symbolic link among them would redirect the write elsewhere
-        CliFiles.noSymbolicLinks(dir, "metrics.json", "trace.csv", "model.zip", "model.zip.tmp", "run-options.json",
-                "report", "checkpoint", "checkpoint.new", "checkpoint.old");
+        CliFiles.noSymbolicLinks(dir, Stream.concat(RUN_OUTPUTS.stream(),
+                Stream.of("model.zip.tmp", "checkpoint.new", "checkpoint.old")).toArray(String[]::new));
         Map<String, Object> dataJson = new LinkedHashMap<>();
         Map<Split, ExampleSet> examples = loadExamples(out, dataJson);
         ExampleSet train = examples.get(Split.TRAIN); // null when streamed from --examples (streamedTrain)

@@ -132,6 +132,15 @@ public final class PlayerComparison {
         return name.equalsIgnoreCase("league") || name.equals(TaskIndex.LEAGUE);
     }
 
+    /**
+     * True if {@code name} is the league task or, ignoring capitalisation, a player with a task of his own in
+     * {@code model}; a page drawn for another name uses the league task.
+     */
+    public static boolean hasOwnTask(TrainedModel model, String name) {
+        String n = name.strip();
+        return isLeague(n) || model.tasks().keys().stream().skip(1).anyMatch(k -> k.equalsIgnoreCase(n));
+    }
+
     private static Resolved resolve(TrainedModel model, String name) {
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("--compare: expected two player names separated by a comma, found "

@@ -48,17 +48,6 @@ public final class Minibatches {
     }
 
     /**
-     * The minibatch of rows {@code perm[from..to)} of {@code all} (a copy; for many minibatches of the same rows use
-     * a {@link Gather}, which copies {@code all} once).
-     *
-     * @param all  features {@code [n, width]} and labels {@code [n, 1]}; not modified
-     * @param perm row indexes into {@code all}
-     */
-    public static DataSet batch(DataSet all, int[] perm, int from, int to) {
-        return new Gather(all).batch(perm, from, to);
-    }
-
-    /**
      * Gathers minibatches of rows held in memory. The rows are copied once into Java arrays and each minibatch is
      * assembled there and handed to ND4J as one array: ND4J's native {@code pullRows} for a 1024-row minibatch of 13
      * columns was the largest single cost of a row-sparse training step on the bundled data.

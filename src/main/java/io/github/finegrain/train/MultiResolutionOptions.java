@@ -6,7 +6,6 @@ import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
-import org.nd4j.linalg.learning.config.Sgd;
 
 /**
  * Hyperparameters of multi-resolution training (MMT-SE, the paper's Algorithm 1), validated; the one place of their
@@ -435,10 +434,6 @@ public record MultiResolutionOptions(List<StageSpec> ladder, int rank, FineGrain
      * ({@link TrainingSteps}) keeps its own state and does not use it.
      */
     public IUpdater updater() {
-        return switch (optimizer) {
-            case "sgd" -> new Sgd(learningRate);
-            case "adagrad" -> new org.nd4j.linalg.learning.config.AdaGrad(learningRate);
-            default -> new Adam(learningRate);
-        };
+        return TrainingSteps.updater(optimizer, learningRate);
     }
 }

@@ -5,7 +5,6 @@ import io.github.finegrain.grid.GridSpec;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
-import org.nd4j.linalg.learning.config.Sgd;
 
 /**
  * Hyperparameters of single-resolution training, validated.
@@ -100,11 +99,7 @@ public record TrainingOptions(GridSpec court, GridSpec defenderBox, int epochs, 
      * {@code lazy-adam}, AdaGrad for {@code adagrad}: the row-sparse steps read their learning rate from it).
      */
     public IUpdater updater() {
-        return switch (optimizer) {
-            case "sgd" -> new Sgd(learningRate);
-            case "adagrad" -> new org.nd4j.linalg.learning.config.AdaGrad(learningRate);
-            default -> new Adam(learningRate);
-        };
+        return TrainingSteps.updater(optimizer, learningRate);
     }
 
     /** A copy with other grids. */

@@ -49,4 +49,17 @@ public final class TrainingSteps {
         }
         return base.getIUpdater().getLearningRate(net.getIterationCount(), net.getEpochCount());
     }
+
+    /**
+     * The DL4J updater configured on the network for {@code optimizer} at {@code learningRate}: Sgd for {@code sgd},
+     * AdaGrad for {@code adagrad}, Adam for {@code adam} and {@code lazy-adam} (the row-sparse steps read their
+     * learning rate from it, and a plain {@code net.fit} on such a network trains with the dense equivalent).
+     */
+    public static org.nd4j.linalg.learning.config.IUpdater updater(String optimizer, double learningRate) {
+        return switch (optimizer) {
+            case "sgd" -> new org.nd4j.linalg.learning.config.Sgd(learningRate);
+            case "adagrad" -> new org.nd4j.linalg.learning.config.AdaGrad(learningRate);
+            default -> new org.nd4j.linalg.learning.config.Adam(learningRate);
+        };
+    }
 }
