@@ -4,6 +4,7 @@ import io.github.finegrain.bench.CriteriaBenchmark;
 import io.github.finegrain.bench.Fig3Benchmark;
 import io.github.finegrain.bench.Fig3Report;
 import io.github.finegrain.bench.StepBenchmark;
+import io.github.finegrain.bench.SweepBenchmark;
 import io.github.finegrain.grid.GridSpec;
 import io.github.finegrain.optim.SparseOptimizer;
 import io.github.finegrain.train.MultiResolutionOptions;
@@ -27,7 +28,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code finegrain bench}: benchmarks that print their numbers. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks that print their numbers.",
-        subcommands = {BenchCommand.Criteria.class, BenchCommand.Fig3.class, BenchCommand.Fig3Method.class,
+        subcommands = {BenchCommand.Criteria.class, BenchCommand.Sweep.class, BenchCommand.Fig3.class, BenchCommand.Fig3Method.class,
                 BenchCommand.Step.class, BenchCommand.Fig3Stream.class})
 public final class BenchCommand {
 
@@ -90,6 +91,73 @@ public final class BenchCommand {
             return 0;
         }
     }
+    /**
+     * {@code bench sweep}: the sweep that chose the training defaults (issue 12 §1), on planted data with another
+     * data seed than {@code bench fig3}'s.
+     */
+    @Command(name = "sweep", mixinStandardHelpOptions = true,
+            description = "Score optimizer, learning rates, batch size and L2 by the validation log loss the MMT-SE "
+                    + "pipeline reaches within a fixed number of training seconds on planted data (another data seed "
+                    + "than bench fig3's); writes sweep.json and sweep.md.")
+    static final class Sweep implements Callable<Integer> {
+        @Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--players", defaultValue = "439", description = "Planted players (default: ${DEFAULT-VALUE}).")
+        int players;
+
+        @Option(names = "--frames", defaultValue = "2000000",
+                description = "Training examples (default: ${DEFAULT-VALUE}).")
+        int frames;
+
+        @Option(names = "--data-seed", defaultValue = "8",
+                description = "Seed of the planted data; bench fig3 uses 7 (default: ${DEFAULT-VALUE}).")
+        long dataSeed;
+
+        @Option(names = "--budget-minutes", defaultValue = "2",
+                description = "Wall-time budget of one configuration (default: ${DEFAULT-VALUE}).")
+        double budgetMinutes;
+
+        @Option(names = "--score-seconds", defaultValue = "60",
+                description = "Training seconds (validation excluded) at which a run is scored (default: "
+                        + "${DEFAULT-VALUE}).")
+        double scoreSeconds;
+
+        @Option(names = "--config", paramLabel = "K=V,...",
+                description = "A configuration such as optimizer=lazy-adam,lr=0.01,cp-lr=0.003,l2=0,batch=1024 "
+                        + "(repeatable; default: the built-in grid of 16).")
+        List<String> configs;
+
+        @Option(names = "--out", defaultValue = "sweep", paramLabel = "DIR",
+                description = "Output folder (default: ${DEFAULT-VALUE}).")
+        Path out;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter w = spec.commandLine().getOut();
+            if (!(scoreSeconds > 0)) {
+                throw new IllegalArgumentException("--score-seconds must be > 0, found " + scoreSeconds);
+            }
+            List<SweepBenchmark.Config> grid = configs == null ? SweepBenchmark.defaultGrid()
+                    : configs.stream().map(SweepBenchmark.Config::parse).toList();
+            if (grid.size() > 24) {
+                throw new IllegalArgumentException("at most 24 configurations (issue 12), found " + grid.size());
+            }
+            Fig3Benchmark.Scale s = new Fig3Benchmark.Scale(players, frames, 20, 0.08, 2.0, dataSeed, budgetMinutes);
+            CliFiles.outputFolder(out, "the sweep results");
+            java.util.Map<String, Object> sweep = SweepBenchmark.run(s, scoreSeconds, grid, line -> {
+                w.println(line);
+                w.flush();
+            });
+            SweepBenchmark.writeJson(out.resolve("sweep.json"), sweep);
+            String md = SweepBenchmark.markdown(sweep);
+            Files.writeString(out.resolve("sweep.md"), md);
+            w.print(md);
+            w.flush();
+            return 0;
+        }
+    }
+
     /** Options shared by {@code fig3} and {@code fig3-method}: the scale of the planted data and the budget. */
     static final class ScaleOptions {
         @Option(names = "--players", defaultValue = "439", description = "Planted players (default: ${DEFAULT-VALUE}).")

@@ -121,9 +121,20 @@ public final class TrainCommand implements Callable<Integer> {
     String defender;
 
     @Option(names = "--criterion",
-            description = "Rule that ends a stage: entropy (= window-plateau), literal, window-increase, "
-                    + "window-plateau, patience, relative, loss, val-loss, steps, never (default: ${DEFAULT-VALUE}).")
+            description = "Rule that ends a stage: entropy (= entropy-validation), entropy-validation, literal, "
+                    + "window-increase, window-plateau, patience, relative, loss, val-loss, val-plateau, steps, never "
+                    + "(default: ${DEFAULT-VALUE}).")
     String criterion;
+
+    @Option(names = "--plateau-steps", paramLabel = "N",
+            description = "Validation plateau of the entropy-validation and val-plateau rules: minibatches without an "
+                    + "improvement of --min-improvement (default: ${DEFAULT-VALUE}).")
+    int plateauSteps;
+
+    @Option(names = "--min-improvement", paramLabel = "NATS",
+            description = "Validation log loss improvement that counts for the plateau, nats (default: "
+                    + "${DEFAULT-VALUE}).")
+    double minImprovement;
 
     @Option(names = "--delta",
             description = "Threshold of the entropy rules, normalized entropy (default: ${DEFAULT-VALUE}).")
@@ -587,7 +598,7 @@ public final class TrainCommand implements Callable<Integer> {
         FineGrainRules.Criterion crit = criterion.equalsIgnoreCase("entropy")
                 ? MultiResolutionOptions.DEFAULT_CRITERION : FineGrainRules.Criterion.parse(criterion);
         return MultiResolutionOptions.builder().ladder(ladder).rank(rank).criterion(crit).delta(delta)
-                .minSteps(minSteps).window(window).batchSize(batch).optimizer(optimizer).learningRate(learningRate)
+                .minSteps(minSteps).plateau(plateauSteps, minImprovement).window(window).batchSize(batch).optimizer(optimizer).learningRate(learningRate)
                 .cpLearningRate(cpLearningRate).l2(l2).positiveWeight(positiveWeight).seed(seed)
                 .minTaskExamples(minTaskExamples).validationEvery(validateEvery).maxStepsPerStage(maxStepsPerStage)
                 .maxMinutes(maxMinutes).checkpointMinutes(checkpointMinutes).build();

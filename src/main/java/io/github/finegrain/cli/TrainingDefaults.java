@@ -24,6 +24,8 @@ public final class TrainingDefaults implements IDefaultValueProvider {
                 Map.entry("--criterion", m.criterion().cliName()),
                 Map.entry("--delta", String.valueOf(m.rules().delta())),
                 Map.entry("--min-steps", String.valueOf(m.rules().minSteps())),
+                Map.entry("--plateau-steps", String.valueOf(m.rules().plateauSteps())),
+                Map.entry("--min-improvement", String.valueOf(m.rules().minImprovement())),
                 Map.entry("--window", String.valueOf(m.window())),
                 Map.entry("--rank", String.valueOf(m.rank())),
                 Map.entry("--max-steps-per-stage", String.valueOf(m.maxStepsPerStage())),

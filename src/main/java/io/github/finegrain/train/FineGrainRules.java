@@ -21,6 +21,12 @@ import java.util.Set;
  * <tr><td>relative</td><td>(S_w − S_{w−1}) / S_{w−1} &gt; Δ</td></tr>
  * <tr><td>loss</td><td>the relative improvement of the EMA-smoothed training loss over one window is below ε</td></tr>
  * <tr><td>val-loss</td><td>the validation loss rose since its last check</td></tr>
+ * <tr><td>val-plateau</td><td>the stage's best validation log loss has not improved by {@code minImprovement} nats
+ *     for {@code plateauSteps} minibatches (checked at each validation)</td></tr>
+ * <tr><td>entropy-validation</td><td>both: the window statistic has stopped moving (as window-plateau) <em>and</em>
+ *     the validation log loss has reached its plateau (as val-plateau); the default since issue 12, because at 439
+ *     players every entropy reading alone fired at or near the minimum step count, long before the stage had
+ *     learned what it could (src/site/benchmarks/criteria.md)</td></tr>
  * <tr><td>steps</td><td>after maxSteps minibatches</td></tr>
  * <tr><td>never</td><td>never (fixed resolution)</td></tr>
  * </table>
@@ -45,6 +51,10 @@ public final class FineGrainRules {
         LOSS,
         /** Validation loss rose. */
         VAL_LOSS,
+        /** Validation loss stopped improving. */
+        VAL_PLATEAU,
+        /** Window entropy stable and validation loss stopped improving. */
+        ENTROPY_VALIDATION,
         /** Fixed number of minibatches. */
         STEPS,
         /** Never end a stage. */
@@ -56,7 +66,7 @@ public final class FineGrainRules {
                 return valueOf(name.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("unknown criterion '" + name + "'; expected one of literal, "
-                        + "window-increase, window-plateau, patience, relative, loss, val-loss, steps, never, entropy");
+                        + "window-increase, window-plateau, patience, relative, loss, val-loss, val-plateau, entropy-validation, steps, never, entropy");
             }
         }
 
@@ -77,9 +87,12 @@ public final class FineGrainRules {
      * @param lossEpsilon ε of the loss rule (default 0.001)
      * @param maxSteps    minibatches of the steps rule (default 1000)
      * @param stableWindows consecutive stable windows of the plateau rule (default 2)
+     * @param plateauSteps  minibatches without a validation improvement of {@code minImprovement} after which the
+     *                      val-plateau and entropy-validation rules see a plateau (default 500)
+     * @param minImprovement improvement of the stage's best validation log loss that counts, nats (default 1e-4)
      */
     public record Parameters(double delta, int minSteps, double smoothing, int patience, double lossEpsilon,
-            int maxSteps, int stableWindows) {
+            int maxSteps, int stableWindows, int plateauSteps, double minImprovement) {
         /** Validates the parameters. */
         public Parameters {
             if (!(delta >= 0)) {
@@ -98,26 +111,54 @@ public final class FineGrainRules {
             if (!(lossEpsilon >= 0)) {
                 throw new IllegalArgumentException("loss epsilon must be >= 0, found " + lossEpsilon);
             }
+            if (plateauSteps < 1) {
+                throw new IllegalArgumentException("plateau steps must be >= 1, found " + plateauSteps);
+            }
+            if (!(minImprovement >= 0) || Double.isInfinite(minImprovement)) {
+                throw new IllegalArgumentException("min improvement must be >= 0 and finite (nats), found "
+                        + minImprovement);
+            }
+        }
+
+        /** The seven parameters of the entropy and loss rules, with the default validation plateau. */
+        public Parameters(double delta, int minSteps, double smoothing, int patience, double lossEpsilon,
+                int maxSteps, int stableWindows) {
+            this(delta, minSteps, smoothing, patience, lossEpsilon, maxSteps, stableWindows, DEFAULT_PLATEAU_STEPS,
+                    DEFAULT_MIN_IMPROVEMENT);
         }
 
         /**
          * Defaults, the ones {@link MultiResolutionOptions#defaults()} and the CLI use: Δ = 0.005, 40 minimum steps,
-         * no smoothing, patience 3, ε = 0.001, 1000 steps, 2 stable windows.
+         * no smoothing, patience 3, ε = 0.001, 1000 steps, 2 stable windows, a validation plateau of 500
+         * minibatches without a 1e-4 nat improvement.
          */
         public static Parameters defaults() {
-            return new Parameters(0.005, 40, 0, 3, 0.001, 1000, 2);
+            return new Parameters(0.005, 40, 0, 3, 0.001, 1000, 2, DEFAULT_PLATEAU_STEPS, DEFAULT_MIN_IMPROVEMENT);
         }
 
         /** A copy with another Δ. */
         public Parameters withDelta(double d) {
-            return new Parameters(d, minSteps, smoothing, patience, lossEpsilon, maxSteps, stableWindows);
+            return new Parameters(d, minSteps, smoothing, patience, lossEpsilon, maxSteps, stableWindows,
+                    plateauSteps, minImprovement);
         }
 
         /** A copy with another minimum step count. */
         public Parameters withMinSteps(int m) {
-            return new Parameters(delta, m, smoothing, patience, lossEpsilon, maxSteps, stableWindows);
+            return new Parameters(delta, m, smoothing, patience, lossEpsilon, maxSteps, stableWindows, plateauSteps,
+                    minImprovement);
+        }
+
+        /** A copy with another validation plateau ({@code plateauSteps} minibatches, {@code minImprovement} nats). */
+        public Parameters withPlateau(int steps, double improvement) {
+            return new Parameters(delta, minSteps, smoothing, patience, lossEpsilon, maxSteps, stableWindows, steps,
+                    improvement);
         }
     }
+
+    /** Default {@link Parameters#plateauSteps()}: 500 minibatches. */
+    public static final int DEFAULT_PLATEAU_STEPS = 500;
+    /** Default {@link Parameters#minImprovement()}: 1e-4 nats. */
+    public static final double DEFAULT_MIN_IMPROVEMENT = 1e-4;
 
     /** A fresh rule for one stage. */
     public static FineGrainRule create(Criterion c, Parameters p) {
@@ -129,6 +170,8 @@ public final class FineGrainRules {
             case RELATIVE -> new WindowRule(p, Kind.RELATIVE);
             case LOSS -> new LossConverged(p);
             case VAL_LOSS -> new ValidationRose(p);
+            case VAL_PLATEAU -> new ValidationPlateau(p);
+            case ENTROPY_VALIDATION -> new EntropyAndValidation(p);
             case STEPS -> o -> o.step() >= p.maxSteps();
             case NEVER -> o -> false;
         };
@@ -282,6 +325,98 @@ public final class FineGrainRules {
         @Override
         public void restore(java.util.Map<String, Double> s) {
             previous = field(s, "previous", Set.of("previous"));
+        }
+    }
+
+    /**
+     * The stage's best validation log loss has not improved by {@code minImprovement} for {@code plateauSteps}
+     * minibatches. The improvement is measured against the best loss at the last counted improvement, so a slow
+     * drift of many tiny gains still counts once it adds up to {@code minImprovement}.
+     */
+    private static final class ValidationPlateau implements FineGrainRule {
+        private final Parameters p;
+        private double best = Double.NaN;
+        private double lastImprovementStep;
+
+        ValidationPlateau(Parameters p) {
+            this.p = p;
+        }
+
+        /** Whether the validation loss is on its plateau after this observation (no firing logic of its own). */
+        boolean plateau(StageObservation o) {
+            double v = o.validationLoss();
+            if (!Double.isNaN(v) && (Double.isNaN(best) || v < best - p.minImprovement())) {
+                best = v;
+                lastImprovementStep = o.step();
+            }
+            return !Double.isNaN(best) && o.step() - lastImprovementStep >= p.plateauSteps();
+        }
+
+        @Override
+        public boolean observe(StageObservation o) {
+            return plateau(o) && o.step() >= p.minSteps() && !Double.isNaN(o.validationLoss());
+        }
+
+        @Override
+        public java.util.Map<String, Double> state() {
+            return java.util.Map.of("best", best, "lastImprovementStep", lastImprovementStep);
+        }
+
+        @Override
+        public void restore(java.util.Map<String, Double> s) {
+            Set<String> names = Set.of("best", "lastImprovementStep");
+            best = field(s, "best", names);
+            lastImprovementStep = count(s, "lastImprovementStep", names);
+        }
+    }
+
+    /**
+     * The default rule: the window entropy statistic has been stable (|S_w − S_{w−1}| &lt; Δ) for
+     * {@code stableWindows} consecutive windows <em>and</em> the validation log loss is on its plateau
+     * ({@link ValidationPlateau}); decided at a validated minibatch, after {@code minSteps}.
+     */
+    private static final class EntropyAndValidation implements FineGrainRule {
+        private final Parameters p;
+        private final ValidationPlateau validation;
+        private double previous = Double.NaN;
+        private int stable;
+
+        EntropyAndValidation(Parameters p) {
+            this.p = p;
+            this.validation = new ValidationPlateau(p);
+        }
+
+        @Override
+        public boolean observe(StageObservation o) {
+            if (o.entropy() != null && o.entropy().windowCompleted()) {
+                double s = o.entropy().windowNormalized();
+                if (!Double.isNaN(previous)) {
+                    stable = Math.abs(s - previous) < p.delta() ? stable + 1 : 0;
+                }
+                previous = s;
+            }
+            boolean plateau = validation.plateau(o);
+            return plateau && stable >= p.stableWindows() && o.step() >= p.minSteps()
+                    && !Double.isNaN(o.validationLoss());
+        }
+
+        @Override
+        public java.util.Map<String, Double> state() {
+            java.util.Map<String, Double> m = new java.util.LinkedHashMap<>(validation.state());
+            m.put("previous", previous);
+            m.put("stable", (double) stable);
+            return m;
+        }
+
+        @Override
+        public void restore(java.util.Map<String, Double> s) {
+            Set<String> names = Set.of("best", "lastImprovementStep", "previous", "stable");
+            previous = field(s, "previous", names);
+            stable = count(s, "stable", names);
+            java.util.Map<String, Double> v = new java.util.HashMap<>(s);
+            v.remove("previous");
+            v.remove("stable");
+            validation.restore(v);
         }
     }
 

@@ -142,7 +142,7 @@ public record MultiResolutionOptions(List<StageSpec> ladder, int rank, FineGrain
     }
 
     /** The default reading of the fine-graining condition (see the README's criterion table for why). */
-    public static final FineGrainRules.Criterion DEFAULT_CRITERION = FineGrainRules.Criterion.WINDOW_PLATEAU;
+    public static final FineGrainRules.Criterion DEFAULT_CRITERION = FineGrainRules.Criterion.ENTROPY_VALIDATION;
 
     /**
      * The grids of the paper's benchmark, coarse to fine, as {court, defender} pairs: 4x5/6x6, 8x10/6x6, 8x10/12x12,
@@ -242,6 +242,8 @@ public record MultiResolutionOptions(List<StageSpec> ladder, int rank, FineGrain
         m.put("criterion", criterion.cliName());
         m.put("window", window);
         m.put("minSteps", rules.minSteps());
+        m.put("plateauSteps", rules.plateauSteps());
+        m.put("minImprovement", rules.minImprovement());
         m.put("optimizer", optimizer);
         m.put("learningRate", learningRate);
         m.put("cpLearningRate", cpLearningRate);
@@ -329,6 +331,15 @@ public record MultiResolutionOptions(List<StageSpec> ladder, int rank, FineGrain
         /** Minibatches before a rule may fire (keeps the rules' other parameters). */
         public Builder minSteps(int v) {
             rules = rules.withMinSteps(v);
+            return this;
+        }
+
+        /**
+         * The validation plateau of the val-plateau and entropy-validation rules: {@code steps} minibatches without
+         * an improvement of {@code improvement} nats (keeps the rules' other parameters).
+         */
+        public Builder plateau(int steps, double improvement) {
+            rules = rules.withPlateau(steps, improvement);
             return this;
         }
 

@@ -471,7 +471,8 @@ public final class MultiResolutionTrainer {
                 saver.stage(s, step, handOffFit);
             }
             StageRunner.Outcome o = runner.run(s, stage, last ? "stop" : SwapStep.event(stage, ladder.get(s + 1)),
-                    step, iteration, stageStart, resume, saver);
+                    step, iteration, stageStart, resume, saver,
+                    stages.stream().mapToDouble(StageRecord::validationSeconds).sum());
             iteration += o.steps();
             MultiLayerNetwork net = step.network();
             StageRecord record = new StageRecord(s, stage.kind().label(), stage.court().label(),

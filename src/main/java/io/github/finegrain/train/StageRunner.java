@@ -109,10 +109,12 @@ final class StageRunner {
      * @param stageStart {@link System#nanoTime()} of the stage's start (its seconds count from it)
      * @param resume     the stage's saved state to continue from, or null to start the stage
      * @param checkpoints the trainer's mid-stage checkpoints, or null for none
+     * @param priorValidationSeconds validation seconds of the run's earlier stages (the trace's
+     *                   {@code trainingSeconds} excludes them)
      * @throws java.io.IOException if a mid-stage checkpoint cannot be written
      */
     Outcome run(int s, StageSpec stage, String nextEvent, TrainingStep step, int iteration, long stageStart,
-            Resume resume, Checkpoints checkpoints) throws java.io.IOException {
+            Resume resume, Checkpoints checkpoints, double priorValidationSeconds) throws java.io.IOException {
         MultiLayerNetwork net = step.network();
         net.setListeners(listener);
         listener.reset();
@@ -198,7 +200,7 @@ final class StageRunner {
             }
             String event = endReason == null ? ""
                     : endReason.equals("time-budget") ? "stop" : nextEvent;
-            trace.add(new TraceRow(elapsed, iteration, stream.epoch(), s, stage.kind().label(), stage.court().label(),
+            trace.add(new TraceRow(elapsed, elapsed - priorValidationSeconds - validationNanos / 1e9, iteration, stream.epoch(), s, stage.kind().label(), stage.court().label(),
                     stage.defenderBox().label(), reading, vl, event));
             if (endReason == null && checkpoints != null && reading.windowCompleted() && checkpoints.due()) {
                 checkpoints.save(new RunCheckpoint.MidStage(steps, startLoss, bestLoss, bestStep,

@@ -74,7 +74,7 @@ public record TrainingOptions(GridSpec court, GridSpec defenderBox, int epochs, 
 
     /**
      * The hyperparameters a model bundle records ({@code trainingOptions} of the manifest), with the keys of
-     * {@link MultiResolutionOptions#provenance()}; rank, delta, criterion, window, minSteps and cpLearningRate are
+     * {@link MultiResolutionOptions#provenance()}; rank, delta, criterion, window, minSteps, plateauSteps, minImprovement and cpLearningRate are
      * null (one full-rank stage, ended by epochs and patience).
      */
     public java.util.Map<String, Object> provenance() {
@@ -84,6 +84,8 @@ public record TrainingOptions(GridSpec court, GridSpec defenderBox, int epochs, 
         m.put("criterion", null);
         m.put("window", null);
         m.put("minSteps", null);
+        m.put("plateauSteps", null);
+        m.put("minImprovement", null);
         m.put("optimizer", optimizer);
         m.put("learningRate", learningRate);
         m.put("cpLearningRate", null);

@@ -52,7 +52,7 @@ final class SyntheticTrace {
                         : STAGES[s + 1][0].equals(STAGES[s][0]) ? "fine-grain" : "hand-off";
                 EntropyReading r = new EntropyReading(iteration, mb, 3.1, 0.8, false, Double.NaN, Double.NaN,
                         Double.NaN, 1.2, 0.6, 1500);
-                out.add(new TraceRow(seconds, iteration, 1 + iteration / 400, s, STAGES[s][0], STAGES[s][1],
+                out.add(new TraceRow(seconds, seconds, iteration, 1 + iteration / 400, s, STAGES[s][0], STAGES[s][1],
                         STAGES[s][2], r, val, event));
             }
         }

@@ -108,8 +108,70 @@ class FineGrainRulesTest {
                 .isEqualTo(-1);
     }
 
+    /** Validations every 10 steps with the given losses (the first at step 10). */
+    static double[] validations(double... v) {
+        double[] out = new double[10 * v.length];
+        java.util.Arrays.fill(out, NAN);
+        for (int i = 0; i < v.length; i++) {
+            out[10 * i + 9] = v[i];
+        }
+        return out;
+    }
+
+    @Test
+    void validationPlateauCountsOnlyImprovementsOfAtLeastMinImprovement() {
+        // plateau 30 steps, 0.001 nats: improvements at 10 (first), 20 (-0.01), 30 (-0.002); then only -0.0004 steps
+        double[] val = validations(0.50, 0.49, 0.488, 0.4876, 0.4872, 0.4868, 0.4864, 0.4860);
+        Parameters p = new Parameters(0.005, 0, 0, 2, 0.01, 7, 2, 30, 0.001);
+        // the -0.0004 steps add up: 0.4868 at step 60 is 0.0012 below the best counted at step 30 (0.488), so step 60
+        // counts as an improvement and the plateau restarts before it is 30 steps long; at step 80 it is 20: no firing
+        assertThat(firstFiring(FineGrainRules.create(Criterion.VAL_PLATEAU, p), new double[val.length], null, null,
+                val)).isEqualTo(-1);
+        double[] flat = validations(0.50, 0.49, 0.4899, 0.4898, 0.4897, 0.4896, 0.4895);
+        // last counted improvement at 20; 30 steps later (step 50) it fires at that validation
+        assertThat(firstFiring(FineGrainRules.create(Criterion.VAL_PLATEAU, p), new double[flat.length], null, null,
+                flat)).isEqualTo(50);
+        // not before minSteps: the next validation after 55 is 60
+        assertThat(firstFiring(FineGrainRules.create(Criterion.VAL_PLATEAU, p.withMinSteps(55)),
+                new double[flat.length], null, null, flat)).isEqualTo(60);
+    }
+
+    @Test
+    void entropyValidationNeedsBothTheEntropyAndTheValidationPlateau() {
+        Parameters p = new Parameters(0.005, 0, 0, 2, 0.01, 7, 2, 30, 0.001);
+        double[] flat = validations(0.50, 0.49, 0.4899, 0.4898, 0.4897, 0.4896, 0.4895, 0.4894, 0.4893);
+        int n = flat.length;
+        // entropy windows every 5 steps; moving by 0.01 (> delta) until step 60, then stable
+        double[] moving = new double[n];
+        double[] settling = new double[n];
+        java.util.Arrays.fill(moving, NAN);
+        java.util.Arrays.fill(settling, NAN);
+        for (int i = 4; i < n; i += 5) {
+            moving[i] = 0.5 + 0.01 * (i / 5 % 2);
+            settling[i] = i < 60 ? 0.5 + 0.01 * (i / 5 % 2) : 0.7;
+        }
+        double[] s = new double[n];
+        // the validation plateau holds from step 50, but the entropy never settles: no firing
+        assertThat(firstFiring(FineGrainRules.create(Criterion.ENTROPY_VALIDATION, p), s, moving, null, flat))
+                .isEqualTo(-1);
+        // windows at 65, 70 ... : stable from the window at 70 (|0.7 - 0.7| twice: 70 and 75); next validation 80
+        assertThat(firstFiring(FineGrainRules.create(Criterion.ENTROPY_VALIDATION, p), s, settling, null, flat))
+                .isEqualTo(80);
+        // with a flat entropy from the start it fires with the validation plateau alone, at 50
+        double[] still = new double[n];
+        java.util.Arrays.fill(still, NAN);
+        for (int i = 4; i < n; i += 5) {
+            still[i] = 0.6;
+        }
+        assertThat(firstFiring(FineGrainRules.create(Criterion.ENTROPY_VALIDATION, p), s, still, null, flat))
+                .isEqualTo(50);
+        assertThat(MultiResolutionOptions.DEFAULT_CRITERION).isEqualTo(Criterion.ENTROPY_VALIDATION);
+    }
+
     @Test
     void parsesCliNamesAndRejectsUnknownOnes() {
+        assertThat(Criterion.parse("entropy-validation")).isEqualTo(Criterion.ENTROPY_VALIDATION);
+        assertThat(Criterion.parse("val-plateau")).isEqualTo(Criterion.VAL_PLATEAU);
         assertThat(Criterion.parse("window-plateau")).isEqualTo(Criterion.WINDOW_PLATEAU);
         assertThat(Criterion.parse("val-loss")).isEqualTo(Criterion.VAL_LOSS);
         assertThat(Criterion.WINDOW_INCREASE.cliName()).isEqualTo("window-increase");
@@ -132,7 +194,8 @@ class FineGrainRulesTest {
                     reading(0.5 + 0.01 * rnd.nextGaussian(), w), v);
         }
         // loss rule: checks at steps 50 and 100; epsilon 0.05 makes the check at 100 fire only with step 50's value
-        Parameters p = new Parameters(0.004, 0, 0.3, 3, 0.05, 1000, 2);
+        // validation plateau of 20 steps without a 0.005 improvement: the val-plateau rules fire within the 130 steps
+        Parameters p = new Parameters(0.004, 0, 0.3, 3, 0.05, 1000, 2, 20, 0.005);
         com.fasterxml.jackson.databind.ObjectMapper json = io.github.finegrain.data.JsonFiles.mapper();
         for (Criterion c : Criterion.values()) {
             for (int k : new int[] {1, 17, 30, 77}) {
