@@ -92,8 +92,38 @@ public final class Fig3Benchmark {
         }
     }
 
-    /** Train, validation and test examples with the planted answer. */
-    public record Data(PlantedData planted, ExampleSet train, ExampleSet val, ExampleSet test) {
+    /**
+     * Train, validation and test examples with the planted answer.
+     *
+     * @param train             the training examples, or null when they are streamed from an example file
+     * @param trainPositiveRate share of positives among the training examples
+     */
+    public record Data(PlantedData planted, ExampleSet train, ExampleSet val, ExampleSet test,
+            double trainPositiveRate) {
+    }
+
+    /**
+     * The planted model and the validation and test examples of a run: {@link #data} when {@code examples} is
+     * null, else read from the example file and its planted-model sidecar ({@code train} null).
+     *
+     * @throws IllegalArgumentException if the file does not match the scale
+     */
+    public static Data heldOut(Scale s, Path examples) throws IOException {
+        if (examples == null) {
+            return data(s);
+        }
+        PlantedData p = readPlantedModel(plantedModelFile(examples), s);
+        io.github.finegrain.data.ExampleFile file = io.github.finegrain.data.ExampleFile.open(examples);
+        long positives = 0;
+        long count = 0;
+        for (io.github.finegrain.data.ExampleFile.Game g : file.games()) {
+            if (g.split() == io.github.finegrain.data.Split.TRAIN) {
+                positives += g.positives();
+                count += g.rows();
+            }
+        }
+        return new Data(p, null, file.read(io.github.finegrain.data.Split.VAL),
+                file.read(io.github.finegrain.data.Split.TEST), (double) positives / count);
     }
 
     private Fig3Benchmark() {
@@ -105,9 +135,10 @@ public final class Fig3Benchmark {
         PlantedData p = PlantedData.generate(s.players(), s.frames() + 2 * h, s.rank(), s.positiveRate(), s.signal(),
                 s.dataSeed());
         ExampleSet all = p.examples();
-        return new Data(p, all.subset(IntStream.range(0, s.frames()).toArray()),
-                all.subset(IntStream.range(s.frames(), s.frames() + h).toArray()),
-                all.subset(IntStream.range(s.frames() + h, s.frames() + 2 * h).toArray()));
+        ExampleSet train = all.subset(IntStream.range(0, s.frames()).toArray());
+        return new Data(p, train, all.subset(IntStream.range(s.frames(), s.frames() + h).toArray()),
+                all.subset(IntStream.range(s.frames() + h, s.frames() + 2 * h).toArray()),
+                (double) train.positives() / train.size());
     }
 
     /**
@@ -121,8 +152,60 @@ public final class Fig3Benchmark {
         int h = s.holdOut();
         String meta = Fig3Report.JSON.writeValueAsString(Map.of("producer", "finegrain bench fig3 --write-examples",
                 "planted", true, "scale", s));
-        return PlantedData.write(s.players(), new int[] {s.frames(), h, h}, s.rank(), s.positiveRate(), s.signal(),
-                s.dataSeed(), out, meta);
+        PlantedData p = PlantedData.write(s.players(), new int[] {s.frames(), h, h}, s.rank(), s.positiveRate(),
+                s.signal(), s.dataSeed(), out, meta);
+        writePlantedModel(p, s, plantedModelFile(out));
+        return p;
+    }
+
+    /** Format version of the planted-model sidecar ({@link #plantedModelFile}). */
+    public static final int PLANTED_MODEL_FORMAT_VERSION = 1;
+
+    /** The planted model's parameters beside an example file written by {@link #writeExamples}: {@code FILE.planted.json}. */
+    public static Path plantedModelFile(Path examples) {
+        return examples.resolveSibling(examples.getFileName() + ".planted.json");
+    }
+
+    static void writePlantedModel(PlantedData p, Scale s, Path file) throws IOException {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("formatVersion", PLANTED_MODEL_FORMAT_VERSION);
+        m.put("scale", s);
+        m.put("bumpsCourt", p.bumpsCourt());
+        m.put("bumpsBox", p.bumpsBox());
+        m.put("c0", p.c0());
+        m.put("loadings", p.loadings());
+        m.put("bias", p.bias());
+        Fig3Report.JSON.writeValue(file.toFile(), m);
+    }
+
+    /**
+     * Reads the planted model written beside an example file (its {@code examples} empty).
+     *
+     * @throws IllegalArgumentException if the file is missing, of another format version, or of another scale
+     */
+    static PlantedData readPlantedModel(Path file, Scale s) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException(file + ": the planted model beside the example file is missing; write "
+                    + "the examples with bench fig3 --write-examples (or --examples FILE for a file that does not "
+                    + "exist yet)");
+        }
+        com.fasterxml.jackson.databind.JsonNode n = io.github.finegrain.data.JsonFiles.readTree(file, "the planted model");
+        if (n.path("formatVersion").asInt(-1) != PLANTED_MODEL_FORMAT_VERSION) {
+            throw new IllegalArgumentException(file + ": expected formatVersion " + PLANTED_MODEL_FORMAT_VERSION
+                    + ", found " + n.path("formatVersion"));
+        }
+        Scale written = Fig3Report.JSON.treeToValue(n.get("scale"), Scale.class);
+        if (written.players() != s.players() || written.frames() != s.frames() || written.rank() != s.rank()
+                || written.dataSeed() != s.dataSeed() || written.signal() != s.signal()
+                || written.positiveRate() != s.positiveRate()) {
+            throw new IllegalArgumentException(file + ": the examples were written for " + written
+                    + ", not for this run's " + s);
+        }
+        com.fasterxml.jackson.databind.ObjectMapper j = Fig3Report.JSON;
+        return new PlantedData(new ExampleSet(new String[0], new double[0], new byte[0], new int[0], new int[0]),
+                j.treeToValue(n.get("bumpsCourt"), double[][].class), j.treeToValue(n.get("bumpsBox"), double[][].class),
+                j.treeToValue(n.get("c0"), double[].class), j.treeToValue(n.get("loadings"), double[][].class),
+                n.get("bias").asDouble());
     }
 
     /**
@@ -210,7 +293,7 @@ public final class Fig3Benchmark {
      * method, baselines included. Every method has the same budget, {@link Scale#budgetMinutes()} of wall time; a
      * stage ends by its rule (the finest method has none: it trains at 40x50/12x12 until the budget ends it).
      */
-    static MultiResolutionOptions options(String method, Scale s, long seed, int trainRows) {
+    static MultiResolutionOptions options(String method, Scale s, long seed) {
         List<StageSpec> ladder;
         FineGrainRules.Criterion c = MultiResolutionOptions.DEFAULT_CRITERION;
         GridSpec[] f = finest();
@@ -247,14 +330,53 @@ public final class Fig3Benchmark {
      * every 50 ms), and for CP models {@code interpretability} (congruence with the planted factors, smoothness).
      */
     public static Map<String, Object> runMethod(Scale s, String method, long seed, Path outJson) throws IOException {
+        return runMethod(s, method, seed, outJson, null);
+    }
+
+    /**
+     * As {@link #runMethod(Scale, String, long, Path)}; with {@code examples} (an example file written by
+     * {@link #writeExamples} for the same scale) the training split is streamed from the file (nothing of it held in
+     * memory, {@link io.github.finegrain.train.BlockShuffledStream}), the validation and test splits are read from
+     * it, and the planted model from its sidecar ({@link #plantedModelFile}).
+     *
+     * @throws IllegalArgumentException if the example file or its planted model does not match the scale
+     */
+    public static Map<String, Object> runMethod(Scale s, String method, long seed, Path outJson, Path examples)
+            throws IOException {
         PeakSampler sampler = PeakSampler.start();
-        Data data = data(s);
-        int trainRows = trainRows(data.train());
-        MultiResolutionOptions o = options(method, s, seed, trainRows);
-        MultiResolutionTrainer.Result r = new MultiResolutionTrainer(o, new DefaultStageTransition())
-                .fit(data.train(), data.val());
-        double[] p = r.model().predict(data.test());
-        BinaryMetrics m = BinaryMetrics.of(p, data.test().labels(), 0.5);
+        MultiResolutionOptions o = options(method, s, seed);
+        MultiResolutionTrainer trainer = new MultiResolutionTrainer(o, new DefaultStageTransition());
+        PlantedData planted;
+        ExampleSet test;
+        long trainRows;
+        MultiResolutionTrainer.Result r;
+        if (examples == null) {
+            Data data = data(s);
+            planted = data.planted();
+            test = data.test();
+            trainRows = trainRows(data.train());
+            r = trainer.fit(data.train(), data.val());
+        } else {
+            planted = readPlantedModel(plantedModelFile(examples), s);
+            io.github.finegrain.data.ExampleFile file = io.github.finegrain.data.ExampleFile.open(examples);
+            io.github.finegrain.train.ExampleFileRows rows = io.github.finegrain.train.ExampleFileRows.scan(file,
+                    io.github.finegrain.data.Split.TRAIN, Long.MAX_VALUE);
+            if (rows.examples() != s.frames()) {
+                throw new IllegalArgumentException(examples + ": " + rows.examples() + " training examples, expected "
+                        + s.frames() + " (--frames)");
+            }
+            TaskIndex tasks = TaskIndex.fromCounts(rows.taskCounts(), o.minTaskExamples());
+            ExampleSet val = file.read(io.github.finegrain.data.Split.VAL);
+            test = file.read(io.github.finegrain.data.Split.TEST);
+            trainRows = rows.trainingRows(tasks);
+            int batch = o.batchSize();
+            r = trainer.fit(new io.github.finegrain.train.StreamedTrainingData(tasks,
+                    (e, p) -> rows.stream(tasks, batch, seed, DataType.FLOAT, e, p), trainRows,
+                    rows.positiveRate(tasks), rows.fingerprint(),
+                    io.github.finegrain.train.ExampleRows.scoring(val, tasks, DataType.FLOAT)), null, Integer.MAX_VALUE);
+        }
+        double[] p = r.model().predict(test);
+        BinaryMetrics m = BinaryMetrics.of(p, test.labels(), 0.5);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("method", method);
         out.put("seed", seed);
@@ -262,6 +384,7 @@ public final class Fig3Benchmark {
         out.put("criterion", o.criterion().cliName());
         out.put("ladder", o.ladder().stream().map(StageSpec::label).toList());
         out.put("trainRows", trainRows);
+        out.put("streamedFrom", examples == null ? null : examples.toString());
         out.put("seconds", r.seconds());
         out.put("validationSeconds", r.validationSeconds());
         out.put("finalStage", r.finalStage());
@@ -292,13 +415,13 @@ public final class Fig3Benchmark {
         MultiLayerNetwork net = r.model().network();
         if (net.getLayerWiseConfigurations().getConf(0).getLayer() instanceof CpSpatialLayer) {
             DMatrixRMaj[] learned = learnedFactors(net, r.model().tasks(), s.players());
-            DMatrixRMaj[] planted = plantedFactors(data.planted());
+            DMatrixRMaj[] plantedF = plantedFactors(planted);
             Map<String, Object> in = new LinkedHashMap<>();
-            in.put("plantedCongruence", Congruence.coefficient(planted, learned));
+            in.put("plantedCongruence", Congruence.coefficient(plantedF, learned));
             in.put("courtDirichletEnergy", FactorSmoothness.meanDirichlet(learned[1], finest()[0]));
             in.put("courtMoransI", FactorSmoothness.meanMoransI(learned[1], finest()[0]));
-            in.put("plantedCourtDirichletEnergy", FactorSmoothness.meanDirichlet(planted[1], finest()[0]));
-            in.put("plantedCourtMoransI", FactorSmoothness.meanMoransI(planted[1], finest()[0]));
+            in.put("plantedCourtDirichletEnergy", FactorSmoothness.meanDirichlet(plantedF[1], finest()[0]));
+            in.put("plantedCourtMoransI", FactorSmoothness.meanMoransI(plantedF[1], finest()[0]));
             out.put("interpretability", in);
             if (outJson != null) {
                 String stem = stem(outJson);
@@ -341,9 +464,9 @@ public final class Fig3Benchmark {
         return n.endsWith(".json") ? n.substring(0, n.length() - 5) : n;
     }
 
-    private static int trainRows(ExampleSet train) {
+    private static long trainRows(ExampleSet train) {
         TaskIndex t = TaskIndexes.fromTraining(train, 1);
-        int rows = 0;
+        long rows = 0;
         for (String k : train.taskKeys()) {
             rows += t.indexOf(k) > 0 ? 2 : 1;
         }

@@ -114,11 +114,11 @@ public final class BenchCommand {
                 description = "Seed of the planted data; bench fig3 uses 7 (default: ${DEFAULT-VALUE}).")
         long dataSeed;
 
-        @Option(names = "--budget-minutes", defaultValue = "2",
+        @Option(names = "--budget-minutes", defaultValue = "3",
                 description = "Wall-time budget of one configuration (default: ${DEFAULT-VALUE}).")
         double budgetMinutes;
 
-        @Option(names = "--score-seconds", defaultValue = "60",
+        @Option(names = "--score-seconds", defaultValue = "40",
                 description = "Training seconds (validation excluded) at which a run is scored (default: "
                         + "${DEFAULT-VALUE}).")
         double scoreSeconds;
@@ -186,15 +186,25 @@ public final class BenchCommand {
                 description = "Training time budget of each method (default: ${DEFAULT-VALUE}).")
         double budgetMinutes;
 
+        @Option(names = "--examples", paramLabel = "FILE",
+                description = "Stream each method's training split from the example file FILE (with FILE.planted.json "
+                        + "beside it) instead of holding it in memory; bench fig3 writes it first when it does not "
+                        + "exist (as --write-examples).")
+        Path examples;
+
         Fig3Benchmark.Scale scale() {
             return new Fig3Benchmark.Scale(players, frames, rank, positiveRate, signal, dataSeed, budgetMinutes);
         }
 
         List<String> args() {
-            return List.of("--players", Integer.toString(players), "--frames", Integer.toString(frames), "--rank",
-                    Integer.toString(rank), "--positive-rate", Double.toString(positiveRate), "--signal",
-                    Double.toString(signal), "--data-seed",
-                    Long.toString(dataSeed), "--budget-minutes", Double.toString(budgetMinutes));
+            List<String> a = new ArrayList<>(List.of("--players", Integer.toString(players), "--frames",
+                    Integer.toString(frames), "--rank", Integer.toString(rank), "--positive-rate",
+                    Double.toString(positiveRate), "--signal", Double.toString(signal), "--data-seed",
+                    Long.toString(dataSeed), "--budget-minutes", Double.toString(budgetMinutes)));
+            if (examples != null) {
+                a.addAll(List.of("--examples", examples.toAbsolutePath().toString()));
+            }
+            return a;
         }
     }
 
@@ -255,8 +265,16 @@ public final class BenchCommand {
                 Fig3Report.checkResumable(s, out);
             }
             CliFiles.outputFolder(out, "the benchmark results");
+            Path examples = scale.examples;
+            if (examples != null && !Files.exists(examples)) {
+                long t0 = System.nanoTime();
+                Fig3Benchmark.writeExamples(s, examples);
+                w.printf("Wrote %s (%d training frames) in %.1f s%n", examples, s.frames(),
+                        (System.nanoTime() - t0) / 1e9);
+                w.flush();
+            }
             Fig3Report.MethodRunner fresh = inProcess
-                    ? (m, seed, json) -> Fig3Benchmark.runMethod(s, m, seed, json)
+                    ? (m, seed, json) -> Fig3Benchmark.runMethod(s, m, seed, json, examples)
                     : (m, seed, json) -> spawn(m, seed, json);
             Fig3Report.MethodRunner runner = (m, seed, json) -> {
                 if (!resume || !Files.exists(json)) {
@@ -319,7 +337,7 @@ public final class BenchCommand {
             Fig3Benchmark.Scale s = scale.scale();
             Fig3Benchmark.checkMethod(method); // before any training, as is the output path
             CliFiles.outputFile(out, "result JSON (--out)");
-            Fig3Benchmark.runMethod(s, method, seed, out);
+            Fig3Benchmark.runMethod(s, method, seed, out, scale.examples);
             return 0;
         }
     }
