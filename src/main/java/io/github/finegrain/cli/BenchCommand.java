@@ -160,7 +160,7 @@ public final class BenchCommand {
         boolean inProcess;
 
         @Option(names = "--resume", description = "Keep the method results already in DIR/methods (same scale) and "
-                + "run only the missing ones.")
+                + "DIR/real-data.json (same --real-data-seeds), and run only the missing ones.")
         boolean resume;
 
         @Option(names = "--no-real-data", description = "Skip the pipelines on the bundled real data.")
@@ -218,11 +218,19 @@ public final class BenchCommand {
                 w.flush();
             };
             Path realJson = out.resolve("real-data.json");
-            Fig3Report.RealDataRunner real = noRealData ? null : () -> resume && Files.exists(realJson)
-                    ? (com.fasterxml.jackson.databind.node.ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper()
-                            .readTree(realJson.toFile())
-                    : RealDataPipelines.run(RealDataPipelines.bundled(), realDataSeeds,
-                            java.util.function.UnaryOperator.identity(), progress);
+            Fig3Report.RealDataRunner real = noRealData ? null : () -> {
+                if (resume && Files.exists(realJson)) {
+                    // kept when it is of the same number of seeds
+                    var kept = new com.fasterxml.jackson.databind.ObjectMapper().readTree(realJson.toFile());
+                    if (kept instanceof com.fasterxml.jackson.databind.node.ObjectNode o
+                            && o.path("mmtse").path("seeds").asInt() == realDataSeeds) {
+                        progress.accept("real data: kept " + realJson);
+                        return o;
+                    }
+                }
+                return RealDataPipelines.run(RealDataPipelines.bundled(), realDataSeeds,
+                        java.util.function.UnaryOperator.identity(), progress);
+            };
             var fig = Fig3Report.run(s, seeds, out, runner, real, progress);
             w.print(Fig3Report.markdown(fig));
             w.flush();

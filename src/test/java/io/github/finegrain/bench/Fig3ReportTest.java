@@ -1,6 +1,7 @@
 package io.github.finegrain.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -235,6 +236,29 @@ class Fig3ReportTest {
         assertThat(Fig3Report.median(List.of(a, b)).get("seed").asInt()).isEqualTo(1); // lower median of two
         assertThat(Fig3Report.median(List.of(b, a, c, b.deepCopy().put("seed", 4))).get("seed").asInt())
                 .isEqualTo(1);
+    }
+
+    /**
+     * A failure of the real-data pipelines comes after hours of planted methods: fig3.json is written first (realData
+     * null, the failure in realDataNote), then the failure is thrown.
+     */
+    @Test
+    void aRealDataFailureStillWritesTheReportThenThrows() throws Exception {
+        Map<String, JsonNode> fake = results();
+        Fig3Report.MethodRunner runner = (m, seed, json) -> Fig3Report.JSON.writeValue(json.toFile(),
+                m.equals(Fig3Report.IDLE) ? idle().putPOJO("scale", SCALE) : fake.get(m + "-s" + seed));
+        assertThatThrownBy(() -> Fig3Report.run(SCALE, 3, dir, runner, () -> {
+            throw new java.io.IOException("bundled data missing");
+        }, line -> { })).isInstanceOf(IllegalStateException.class).hasMessageContaining("bundled data missing")
+                .hasMessageContaining("--resume");
+        JsonNode fig = Fig3Report.JSON.readTree(dir.resolve("fig3.json").toFile());
+        assertThat(fig.get("realData").isNull()).isTrue();
+        assertThat(fig.get("realDataNote").asText()).startsWith("failed: ").contains("bundled data missing");
+        // the planted results are combined (the oracle here is the planted data's own, not the hand-made one)
+        assertThat(fig.get("ratios").get("pipelineTestLogLossRelativeDifference").asDouble()).isCloseTo(0.015,
+                within(1e-9));
+        assertThat(dir.resolve("fig3.md")).exists();
+        assertThat(dir.resolve("real-data.json")).doesNotExist();
     }
 
     /** A tiny bench fig3, methods in process: every field exists and the derived numbers agree with the parts. */
