@@ -90,11 +90,11 @@ public final class RealDataPipelines {
      * @param adjust   applied to each run's options after {@link #options} (identity for the benchmark; tests make
      *                 runs short with it)
      * @param progress receives one line per run
-     * @return {@code {"formatVersion": 1, "mmtse"|"fixed"|"random": {"testLogLossMean", "testLogLossSd", "rocAucMean", "rocAucSd",
-     *         "seeds", "ladder", "perSeed": [{"seed", "testLogLoss", "rocAuc", "seconds", "trainingSeconds",
-     *         "steps", "finalStage"}]}, "note", "target"}}; the standard deviations are sample ones (n − 1), null
-     *         for one seed; {@code seconds} is the trainer's wall seconds, {@code trainingSeconds} the same without
-     *         its validation passes
+     * @return {@code {"formatVersion": 1, "mmtse"|"fixed"|"random": {"testLogLossMean", "testLogLossSd",
+     *         "rocAucMean", "rocAucSd", "seeds", "ladder", "perSeed": [{"seed", "testLogLoss", "rocAuc", "seconds",
+     *         "trainingSeconds", "steps", "finalStage"}]}, "note", "target"}}; the standard deviations are sample
+     *         ones (n − 1), null for one seed; {@code seconds} is the trainer's wall seconds, {@code trainingSeconds}
+     *         the same without its validation passes
      * @throws IllegalArgumentException if {@code seeds < 1}
      */
     public static ObjectNode run(Data data, int seeds, UnaryOperator<MultiResolutionOptions> adjust,
@@ -193,14 +193,14 @@ public final class RealDataPipelines {
 
     /** The result as a Markdown table, with the target line. */
     public static String markdown(JsonNode realData) {
-        StringBuilder sb = new StringBuilder("| real data pipeline | seeds | test log loss (mean ± sd) | ROC AUC (mean "
-                + "± sd) | ladder |\n|---|---|---|---|---|\n");
+        StringBuilder sb = new StringBuilder("| real data pipeline | seeds | test log loss (mean ± sd) | ROC AUC "
+                + "(mean ± sd) | ladder |\n|---|---|---|---|---|\n");
         for (String p : PIPELINES) {
             JsonNode o = realData.get(p);
             List<String> ladder = new ArrayList<>();
             o.get("ladder").forEach(x -> ladder.add(x.asText()));
-            sb.append(String.format(Locale.ROOT, "| %s | %d | %.5f ± %s | %.4f ± %s | %s |%n", p, o.get("seeds").asInt(),
-                    o.get("testLogLossMean").asDouble(), sd(o.get("testLogLossSd"), "%.5f"),
+            sb.append(String.format(Locale.ROOT, "| %s | %d | %.5f ± %s | %.4f ± %s | %s |%n", p,
+                    o.get("seeds").asInt(), o.get("testLogLossMean").asDouble(), sd(o.get("testLogLossSd"), "%.5f"),
                     o.get("rocAucMean").asDouble(), sd(o.get("rocAucSd"), "%.4f"), String.join(" → ", ladder)));
         }
         sb.append(String.format(Locale.ROOT, "%nTarget: %s: %s.%n", TARGET, targetMet(realData) ? "met" : "not met"));

@@ -319,8 +319,8 @@ public final class BenchCommand {
                 CliFiles.outputFile(out, "the real-data result JSON");
             }
             PrintWriter w = spec.commandLine().getOut();
-            var r = RealDataPipelines.run(RealDataPipelines.bundled(), seeds, java.util.function.UnaryOperator.identity(),
-                    line -> {
+            var r = RealDataPipelines.run(RealDataPipelines.bundled(), seeds,
+                    java.util.function.UnaryOperator.identity(), line -> {
                         w.println(line);
                         w.flush();
                     });
