@@ -3,6 +3,7 @@ package io.github.finegrain.cli;
 import io.github.finegrain.bench.CriteriaBenchmark;
 import io.github.finegrain.bench.Fig3Benchmark;
 import io.github.finegrain.bench.Fig3Report;
+import io.github.finegrain.bench.RealDataPipelines;
 import io.github.finegrain.bench.StepBenchmark;
 import io.github.finegrain.bench.SweepBenchmark;
 import io.github.finegrain.grid.GridSpec;
@@ -28,8 +29,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code finegrain bench}: benchmarks that print their numbers. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks that print their numbers.",
-        subcommands = {BenchCommand.Criteria.class, BenchCommand.Sweep.class, BenchCommand.Fig3.class, BenchCommand.Fig3Method.class,
-                BenchCommand.Step.class, BenchCommand.Fig3Stream.class})
+        subcommands = {BenchCommand.Criteria.class, BenchCommand.Sweep.class, BenchCommand.Fig3.class,
+                BenchCommand.Fig3Method.class, BenchCommand.Fig3Real.class, BenchCommand.Step.class,
+                BenchCommand.Fig3Stream.class})
 public final class BenchCommand {
 
     /** {@code bench criteria}: the fine-graining criteria on recorded trajectories (bundled and planted data). */
@@ -211,7 +213,8 @@ public final class BenchCommand {
     /** {@code bench fig3}: the paper's Fig. 3 and Fig. 1 claims measured, each method in its own JVM. */
     @Command(name = "fig3", mixinStandardHelpOptions = true,
             description = "Time to target, pipeline speed, peak memory and factor interpretability on planted data "
-                    + "(each method in its own JVM); writes fig3.json, fig3.md and PNG plots.")
+                    + "(each method in its own JVM, and an idle JVM for the memory baseline), then the three pipelines "
+                    + "on the bundled real data; writes fig3.json, fig3.md and PNG plots.")
     static final class Fig3 implements Callable<Integer> {
         @Spec
         picocli.CommandLine.Model.CommandSpec spec;
@@ -236,8 +239,15 @@ public final class BenchCommand {
         boolean inProcess;
 
         @Option(names = "--resume", description = "Keep the method results already in DIR/methods (same scale) and "
-                + "run only the missing ones.")
+                + "DIR/real-data.json (same --real-data-seeds), and run only the missing ones.")
         boolean resume;
+
+        @Option(names = "--no-real-data", description = "Skip the pipelines on the bundled real data.")
+        boolean noRealData;
+
+        @Option(names = "--real-data-seeds", defaultValue = "5",
+                description = "Seeds of each pipeline on the bundled real data (default: ${DEFAULT-VALUE}).")
+        int realDataSeeds;
 
         @Option(names = "--write-examples", paramLabel = "FILE",
                 description = "Only write the planted train/val/test examples of this scale to the example file FILE "
@@ -250,6 +260,9 @@ public final class BenchCommand {
             PrintWriter w = spec.commandLine().getOut();
             if (seeds < 1) {
                 throw new IllegalArgumentException("--seeds must be >= 1, found " + seeds);
+            }
+            if (realDataSeeds < 1) {
+                throw new IllegalArgumentException("--real-data-seeds must be >= 1, found " + realDataSeeds);
             }
             Fig3Benchmark.Scale s = scale.scale();
             if (writeExamples != null) {
@@ -274,17 +287,38 @@ public final class BenchCommand {
                 w.flush();
             }
             Fig3Report.MethodRunner fresh = inProcess
-                    ? (m, seed, json) -> Fig3Benchmark.runMethod(s, m, seed, json, examples)
+                    ? (m, seed, json) -> {
+                        if (m.equals(Fig3Report.IDLE)) {
+                            Fig3Report.idleJvm(s, json); // in process: this JVM's peak, not an idle one's
+                        } else {
+                            Fig3Benchmark.runMethod(s, m, seed, json, examples);
+                        }
+                    }
                     : (m, seed, json) -> spawn(m, seed, json);
             Fig3Report.MethodRunner runner = (m, seed, json) -> {
                 if (!resume || !Files.exists(json)) {
                     fresh.run(m, seed, json);
                 }
             };
-            var fig = Fig3Report.run(s, seeds, out, runner, line -> {
+            java.util.function.Consumer<String> progress = line -> {
                 w.println(line);
                 w.flush();
-            });
+            };
+            Path realJson = out.resolve("real-data.json");
+            Fig3Report.RealDataRunner real = noRealData ? null : () -> {
+                if (resume && Files.exists(realJson)) {
+                    // kept when it is of the same number of seeds
+                    var kept = new com.fasterxml.jackson.databind.ObjectMapper().readTree(realJson.toFile());
+                    if (kept instanceof com.fasterxml.jackson.databind.node.ObjectNode o
+                            && o.path("mmtse").path("seeds").asInt() == realDataSeeds) {
+                        progress.accept("real data: kept " + realJson);
+                        return o;
+                    }
+                }
+                return RealDataPipelines.run(RealDataPipelines.bundled(), realDataSeeds,
+                        java.util.function.UnaryOperator.identity(), progress);
+            };
+            var fig = Fig3Report.run(s, seeds, out, runner, real, progress, examples);
             w.print(Fig3Report.markdown(fig));
             w.flush();
             return 0;
@@ -318,7 +352,8 @@ public final class BenchCommand {
     /** {@code bench fig3-method}: one method of {@code bench fig3} (the driver runs each in its own JVM). */
     @Command(name = "fig3-method", mixinStandardHelpOptions = true,
             description = "Train one bench-fig3 method (entropy, literal, loss, finest, mmtse, fixed, random) and "
-                    + "write its JSON result.")
+                    + "write its JSON result; --method idle only loads ND4J and writes the JVM's peak resident memory "
+                    + "(bench fig3's memory baseline).")
     static final class Fig3Method implements Callable<Integer> {
         @picocli.CommandLine.Mixin
         ScaleOptions scale = new ScaleOptions();
@@ -335,9 +370,53 @@ public final class BenchCommand {
         @Override
         public Integer call() throws Exception {
             Fig3Benchmark.Scale s = scale.scale();
+            if (method.equals(Fig3Report.IDLE)) {
+                CliFiles.outputFile(out, "result JSON (--out)");
+                Fig3Report.idleJvm(s, out);
+                return 0;
+            }
             Fig3Benchmark.checkMethod(method); // before any training, as is the output path
             CliFiles.outputFile(out, "result JSON (--out)");
             Fig3Benchmark.runMethod(s, method, seed, out, scale.examples);
+            return 0;
+        }
+    }
+
+    /** {@code bench fig3-real}: the three pipelines of {@code bench fig3} on the bundled real data alone. */
+    @Command(name = "fig3-real", mixinStandardHelpOptions = true,
+            description = "Train the MMT-SE, fixed-resolution and random-init CP pipelines on the bundled real data "
+                    + "(the product's default options, seeds 1..N, in this JVM) and print test log loss and ROC AUC, "
+                    + "mean ± sample sd; the same numbers as fig3.json's realData.")
+    static final class Fig3Real implements Callable<Integer> {
+        @Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--seeds", defaultValue = "5", description = "Seeds per pipeline (default: ${DEFAULT-VALUE}).")
+        int seeds;
+
+        @Option(names = "--out", paramLabel = "FILE", description = "Also write the result JSON to FILE.")
+        Path out;
+
+        @Override
+        public Integer call() throws Exception {
+            if (seeds < 1) {
+                throw new IllegalArgumentException("--seeds must be >= 1, found " + seeds);
+            }
+            if (out != null) {
+                CliFiles.outputFile(out, "the real-data result JSON");
+            }
+            PrintWriter w = spec.commandLine().getOut();
+            var r = RealDataPipelines.run(RealDataPipelines.bundled(), seeds,
+                    java.util.function.UnaryOperator.identity(), line -> {
+                        w.println(line);
+                        w.flush();
+                    });
+            if (out != null) {
+                new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter()
+                        .writeValue(out.toFile(), r);
+            }
+            w.print(RealDataPipelines.markdown(r));
+            w.flush();
             return 0;
         }
     }

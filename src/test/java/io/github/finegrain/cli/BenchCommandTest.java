@@ -80,4 +80,29 @@ class BenchCommandTest {
         assertThat(run("fig3-stream", "--examples", f.toString(), "--epochs", "0")).isEqualTo(2);
         assertThat(err.toString()).contains("--epochs, --batch and --validation-every must be >= 1");
     }
+
+    /** The real-data options are checked before anything runs; fig3-real refuses zero seeds too. */
+    @Test
+    void realDataSeedsAreCheckedBeforeTraining() {
+        Path o = dir.resolve("fig3");
+        assertThat(run("fig3", "--real-data-seeds", "0", "--out", o.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("--real-data-seeds must be >= 1, found 0");
+        assertThat(o).doesNotExist();
+        Path f = dir.resolve("real.json");
+        assertThat(run("fig3-real", "--seeds", "0", "--out", f.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("--seeds must be >= 1, found 0");
+        assertThat(f).doesNotExist();
+    }
+
+    /** fig3-method --method idle only loads ND4J and writes its peak resident memory with the scale. */
+    @Test
+    void idleMethodWritesTheJvmsPeakMemory() throws Exception {
+        Path f = dir.resolve("idle.json");
+        assertThat(run("fig3-method", "--method", "idle", "--players", "5", "--out", f.toString()))
+                .as(err.toString()).isZero();
+        var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(f.toFile());
+        assertThat(json.get("method").asText()).isEqualTo("idle");
+        assertThat(json.get("vmHwmBytes").asLong()).isGreaterThan(10_000_000L); // a JVM with ND4J loaded
+        assertThat(json.get("scale").get("players").asInt()).isEqualTo(5);
+    }
 }
