@@ -120,7 +120,7 @@ public final class BenchCommand {
                 description = "Wall-time budget of one configuration (default: ${DEFAULT-VALUE}).")
         double budgetMinutes;
 
-        @Option(names = "--score-seconds", defaultValue = "40",
+        @Option(names = "--score-seconds", defaultValue = "60",
                 description = "Training seconds (validation excluded) at which a run is scored (default: "
                         + "${DEFAULT-VALUE}).")
         double scoreSeconds;
