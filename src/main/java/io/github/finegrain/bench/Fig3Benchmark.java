@@ -230,7 +230,7 @@ public final class Fig3Benchmark {
         int batches = (int) ((rows.trainingRows(tasks) + batch - 1) / batch);
         MultiResolutionOptions o = new MultiResolutionOptions(List.of(new StageSpec(io.github.finegrain.model.ModelKind.FULL_RANK, g[0],
                 g[1])), 1, FineGrainRules.Criterion.NEVER, d.rules(), d.window(), batch, d.optimizer(), d.learningRate(),
-                d.cpLearningRate(), d.l2(), 1.0, seed, DataType.FLOAT, 1, validationEvery, epochs * batches, 1e6, d.checkpointMinutes());
+                d.cpLearningRate(), d.learningRateDecay(), d.l2(), 1.0, seed, DataType.FLOAT, 1, validationEvery, epochs * batches, 1e6, d.checkpointMinutes());
         io.github.finegrain.train.StreamedTrainingData data = new io.github.finegrain.train.StreamedTrainingData(
                 tasks, (e, p) -> rows.stream(tasks, batch, seed, DataType.FLOAT, e, p), rows.trainingRows(tasks),
                 rows.positiveRate(tasks),

@@ -201,6 +201,11 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Learning rate of the CP stages (default: ${DEFAULT-VALUE}).")
     double cpLearningRate;
 
+    @Option(names = "--lr-decay", paramLabel = "FACTOR",
+            description = "Factor on the learning rate at every fine-graining, in (0, 1]; the hand-off starts the CP "
+                    + "stages at --cp-lr (default: ${DEFAULT-VALUE}).")
+    double learningRateDecay;
+
     @Option(names = "--l2", description = "L2 on F, bias excluded (default: ${DEFAULT-VALUE}).")
     double l2;
 
@@ -599,7 +604,7 @@ public final class TrainCommand implements Callable<Integer> {
                 ? MultiResolutionOptions.DEFAULT_CRITERION : FineGrainRules.Criterion.parse(criterion);
         return MultiResolutionOptions.builder().ladder(ladder).rank(rank).criterion(crit).delta(delta)
                 .minSteps(minSteps).plateau(plateauSteps, minImprovement).window(window).batchSize(batch).optimizer(optimizer).learningRate(learningRate)
-                .cpLearningRate(cpLearningRate).l2(l2).positiveWeight(positiveWeight).seed(seed)
+                .cpLearningRate(cpLearningRate).learningRateDecay(learningRateDecay).l2(l2).positiveWeight(positiveWeight).seed(seed)
                 .minTaskExamples(minTaskExamples).validationEvery(validateEvery).maxStepsPerStage(maxStepsPerStage)
                 .maxMinutes(maxMinutes).checkpointMinutes(checkpointMinutes).build();
     }

@@ -38,6 +38,7 @@ public final class TrainingDefaults implements IDefaultValueProvider {
                 Map.entry("--optimizer", m.optimizer()),
                 Map.entry("--lr", String.valueOf(m.learningRate())),
                 Map.entry("--cp-lr", String.valueOf(m.cpLearningRate())),
+                Map.entry("--lr-decay", String.valueOf(m.learningRateDecay())),
                 Map.entry("--l2", String.valueOf(m.l2())),
                 Map.entry("--positive-weight", String.valueOf(m.positiveWeight())),
                 Map.entry("--seed", String.valueOf(m.seed())),

@@ -27,7 +27,10 @@ import org.nd4j.linalg.learning.config.IUpdater;
  * @param cpLearningRate   step size of the CP stages (default 0.002): after the hand-off training is fine-tuning;
  *                         measured on the bundled data, Adam at 0.02 on the factors drove the validation loss from
  *                         0.330 to 0.55 within 200 minibatches
- * @param l2               L2 on the spatial weights (default 1e-4)
+ * @param learningRateDecay factor on the step size at every fine-graining (full-rank and CP stages alike; the
+ *                         hand-off starts the CP stages at {@code cpLearningRate}); 1 = constant (default: see
+ *                         {@link #defaults()})
+ * @param l2               L2 on the spatial weights (default: see {@link #defaults()})
  * @param positiveWeight   weight of positive rows in the log loss (default 1)
  * @param seed             seed of shuffling, networks and CP-ALS
  * @param dataType         network data type (default FLOAT)
@@ -43,7 +46,7 @@ import org.nd4j.linalg.learning.config.IUpdater;
  */
 public record MultiResolutionOptions(List<StageSpec> ladder, int rank, FineGrainRules.Criterion criterion,
         FineGrainRules.Parameters rules, int window, int batchSize, String optimizer, double learningRate,
-        double cpLearningRate, double l2,
+        double cpLearningRate, double learningRateDecay, double l2,
         double positiveWeight, long seed, DataType dataType, int minTaskExamples, int validationEvery,
         int maxStepsPerStage, double maxMinutes, double checkpointMinutes) {
 
@@ -78,6 +81,9 @@ public record MultiResolutionOptions(List<StageSpec> ladder, int rank, FineGrain
         }
         positive("learning rate", learningRate);
         positive("CP learning rate", cpLearningRate);
+        if (!(learningRateDecay > 0 && learningRateDecay <= 1)) {
+            throw new IllegalArgumentException("learning-rate decay must be in (0, 1], found " + learningRateDecay);
+        }
         positive("positive-class weight", positiveWeight);
         positive("max minutes", maxMinutes);
         positive("checkpoint minutes", checkpointMinutes);
@@ -192,7 +198,7 @@ public record MultiResolutionOptions(List<StageSpec> ladder, int rank, FineGrain
      */
     public static MultiResolutionOptions defaults() {
         return new MultiResolutionOptions(paperLadder(), 20, DEFAULT_CRITERION, FineGrainRules.Parameters.defaults(),
-                20, 1024, "lazy-adam", 0.02, 0.002, 1e-4, 1.0, 12345L, DataType.FLOAT, 1000, 10, 1500, 15, 5);
+                20, 1024, "lazy-adam", 0.02, 0.002, 1.0, 1e-4, 1.0, 12345L, DataType.FLOAT, 1000, 10, 1500, 15, 5);
     }
 
     /** A builder starting from {@link #defaults()}. */
@@ -247,6 +253,7 @@ public record MultiResolutionOptions(List<StageSpec> ladder, int rank, FineGrain
         m.put("optimizer", optimizer);
         m.put("learningRate", learningRate);
         m.put("cpLearningRate", cpLearningRate);
+        m.put("learningRateDecay", learningRateDecay);
         m.put("l2", l2);
         m.put("batchSize", batchSize);
         m.put("ladder", ladder.stream().map(StageSpec::label).toList());
@@ -267,6 +274,7 @@ public record MultiResolutionOptions(List<StageSpec> ladder, int rank, FineGrain
         private String optimizer;
         private double learningRate;
         private double cpLearningRate;
+        private double learningRateDecay;
         private double l2;
         private double positiveWeight;
         private long seed;
@@ -287,6 +295,7 @@ public record MultiResolutionOptions(List<StageSpec> ladder, int rank, FineGrain
             optimizer = o.optimizer;
             learningRate = o.learningRate;
             cpLearningRate = o.cpLearningRate;
+            learningRateDecay = o.learningRateDecay;
             l2 = o.l2;
             positiveWeight = o.positiveWeight;
             seed = o.seed;
@@ -367,6 +376,12 @@ public record MultiResolutionOptions(List<StageSpec> ladder, int rank, FineGrain
             return this;
         }
 
+        /** Factor on the step size at every fine-graining, in (0, 1]. */
+        public Builder learningRateDecay(double v) {
+            learningRateDecay = v;
+            return this;
+        }
+
         /** Step size of the CP stages. */
         public Builder cpLearningRate(double v) {
             cpLearningRate = v;
@@ -434,7 +449,7 @@ public record MultiResolutionOptions(List<StageSpec> ladder, int rank, FineGrain
          */
         public MultiResolutionOptions build() {
             return new MultiResolutionOptions(ladder, rank, criterion, rules, window, batchSize, optimizer,
-                    learningRate, cpLearningRate, l2, positiveWeight, seed, dataType, minTaskExamples, validationEvery,
+                    learningRate, cpLearningRate, learningRateDecay, l2, positiveWeight, seed, dataType, minTaskExamples, validationEvery,
                     maxStepsPerStage, maxMinutes, checkpointMinutes);
         }
     }

@@ -37,7 +37,10 @@ final class SwapStep {
         MultiLayerNetwork net = step.network();
         net.setListeners();
         if (to.kind() == from.kind()) {
-            return new Swapped(step.fineGrained(transition.fineGrain(net, to.court(), to.defenderBox())), Double.NaN);
+            double rate = TrainingSteps.learningRate(net) * options.learningRateDecay();
+            TrainingStep next = step.fineGrained(transition.fineGrain(net, to.court(), to.defenderBox()));
+            next.network().setLearningRate(rate);
+            return new Swapped(next, Double.NaN);
         }
         StageTransition.HandOff h = transition.handOff(net, options.rank(), options.seed());
         MultiLayerNetwork cp = h.network();

@@ -89,6 +89,7 @@ public record TrainingOptions(GridSpec court, GridSpec defenderBox, int epochs, 
         m.put("optimizer", optimizer);
         m.put("learningRate", learningRate);
         m.put("cpLearningRate", null);
+        m.put("learningRateDecay", null);
         m.put("l2", l2);
         m.put("batchSize", batchSize);
         m.put("ladder", java.util.List.of(new StageSpec(ModelKind.FULL_RANK, court, defenderBox).label()));

@@ -88,7 +88,7 @@ class TrainCommandTest {
         assertThat(m.path("stages").get(5).path("court").asText()).isEqualTo("40x50");
         java.util.List<String> trace = Files.readAllLines(runDir.resolve("trace.csv"));
         assertThat(trace).hasSize(1 + 6 * 8);
-        assertThat(trace.get(0)).startsWith("seconds,iteration,epoch,stage,kind,court,defender,minibatchLoss");
+        assertThat(trace.get(0)).startsWith("seconds,trainingSeconds,iteration,epoch,stage,kind,court,defender,minibatchLoss");
         assertThat(trace.stream().filter(l -> l.endsWith(",hand-off"))).hasSize(1);
         assertThat(trace.stream().filter(l -> l.endsWith(",fine-grain"))).hasSize(4);
         TrainedModel model = ModelBundle.load(runDir.resolve("model.zip"));
