@@ -31,9 +31,19 @@ public final class SweepBenchmark {
      * @param cpLearningRate CP stages' step size
      * @param l2        L2 on the spatial weights (touched rows for the row-sparse optimizers)
      * @param batch     rows per minibatch
+     * @param decay     factor on the step size at every fine-graining
      */
-    public record Config(String optimizer, double learningRate, double cpLearningRate, double l2, int batch) {
-        /** Parses {@code optimizer=lazy-adam,lr=0.01,cp-lr=0.003,l2=0,batch=1024}; missing keys take the defaults. */
+    public record Config(String optimizer, double learningRate, double cpLearningRate, double l2, int batch,
+            double decay) {
+        /** A configuration with a constant step size (decay 1). */
+        public Config(String optimizer, double learningRate, double cpLearningRate, double l2, int batch) {
+            this(optimizer, learningRate, cpLearningRate, l2, batch, 1.0);
+        }
+
+        /**
+         * Parses {@code optimizer=lazy-adam,lr=0.01,cp-lr=0.003,l2=0,batch=1024,decay=1}; missing keys take the
+         * defaults.
+         */
         public static Config parse(String text) {
             MultiResolutionOptions d = MultiResolutionOptions.defaults();
             String opt = d.optimizer();
@@ -41,11 +51,12 @@ public final class SweepBenchmark {
             double cp = d.cpLearningRate();
             double l2 = d.l2();
             int batch = d.batchSize();
+            double decay = d.learningRateDecay();
             for (String part : text.split(",")) {
                 String[] kv = part.split("=", 2);
                 if (kv.length != 2) {
                     throw new IllegalArgumentException("sweep configuration '" + text + "': expected key=value pairs "
-                            + "(optimizer, lr, cp-lr, l2, batch), found '" + part + "'");
+                            + "(optimizer, lr, cp-lr, l2, batch, decay), found '" + part + "'");
                 }
                 String v = kv[1].trim();
                 try {
@@ -55,21 +66,22 @@ public final class SweepBenchmark {
                         case "cp-lr" -> cp = Double.parseDouble(v);
                         case "l2" -> l2 = Double.parseDouble(v);
                         case "batch" -> batch = Integer.parseInt(v);
+                        case "decay" -> decay = Double.parseDouble(v);
                         default -> throw new IllegalArgumentException("sweep configuration '" + text
-                                + "': unknown key '" + kv[0] + "' (expected optimizer, lr, cp-lr, l2, batch)");
+                                + "': unknown key '" + kv[0] + "' (expected optimizer, lr, cp-lr, l2, batch, decay)");
                     }
                 } catch (NumberFormatException e) {
                     throw new IllegalArgumentException("sweep configuration '" + text + "': " + kv[0]
                             + " must be a number, found '" + v + "'");
                 }
             }
-            return new Config(opt, lr, cp, l2, batch);
+            return new Config(opt, lr, cp, l2, batch, decay);
         }
 
         /** The configuration as {@link #parse} reads it. */
         public String label() {
-            return String.format(Locale.ROOT, "optimizer=%s,lr=%s,cp-lr=%s,l2=%s,batch=%d", optimizer,
-                    num(learningRate), num(cpLearningRate), num(l2), batch);
+            return String.format(Locale.ROOT, "optimizer=%s,lr=%s,cp-lr=%s,l2=%s,batch=%d,decay=%s", optimizer,
+                    num(learningRate), num(cpLearningRate), num(l2), batch, num(decay));
         }
     }
 
@@ -131,6 +143,7 @@ public final class SweepBenchmark {
         for (Config c : configs) {
             MultiResolutionOptions o = MultiResolutionOptions.builder().rank(scale.rank()).optimizer(c.optimizer())
                     .learningRate(c.learningRate()).cpLearningRate(c.cpLearningRate()).l2(c.l2())
+                    .learningRateDecay(c.decay())
                     .batchSize(c.batch()).seed(1).dataType(DataType.FLOAT).minTaskExamples(1)
                     .validationEvery(Fig3Benchmark.VALIDATION_EVERY).maxStepsPerStage(Integer.MAX_VALUE)
                     .maxMinutes(scale.budgetMinutes()).build();

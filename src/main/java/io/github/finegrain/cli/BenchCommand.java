@@ -126,7 +126,7 @@ public final class BenchCommand {
         double scoreSeconds;
 
         @Option(names = "--config", paramLabel = "K=V,...",
-                description = "A configuration such as optimizer=lazy-adam,lr=0.01,cp-lr=0.003,l2=0,batch=1024 "
+                description = "A configuration such as optimizer=lazy-adam,lr=0.01,cp-lr=0.003,l2=0,batch=1024,decay=1 "
                         + "(repeatable; default: the built-in grid of 16).")
         List<String> configs;
 
