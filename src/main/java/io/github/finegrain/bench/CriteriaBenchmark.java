@@ -164,9 +164,16 @@ public final class CriteriaBenchmark {
      * @param last        normalized window statistic of the last completed window
      * @param min         smallest normalized window statistic
      * @param max         largest normalized window statistic
+     * @param step90      the first validated step with 90 % of the stage's validation gain ({@link #gainShare}),
+     *                    −1 if the stage gained nothing
+     * @param stableShareLearning {@code stableShare} of the windows completed at or before {@code step90} (while
+     *                    the stage learns); NaN if none
+     * @param stableShareConverged {@code stableShare} of the windows completed after {@code step90}; NaN if none.
+     *                    An entropy reading that tracks convergence is stable more often here than while learning.
      */
     public record WindowSummary(String data, String stage, int windows, double stableShare, int firstStable,
-            double first, double last, double min, double max) {
+            double first, double last, double min, double max, int step90, double stableShareLearning,
+            double stableShareConverged) {
     }
 
     /**
@@ -413,6 +420,15 @@ public final class CriteriaBenchmark {
                 w.add(new double[] {o.step(), o.entropy().windowNormalized()});
             }
         }
+        int step90 = -1;
+        for (StageObservation o : st.observations()) {
+            if (!Double.isNaN(o.validationLoss()) && gainShare(st.observations(), o.step()) >= 0.9) {
+                step90 = o.step();
+                break;
+            }
+        }
+        int[] learning = new int[2]; // {stable, all}
+        int[] converged = new int[2];
         int stableChanges = 0;
         int stable = 0;
         int firstStable = -1;
@@ -427,6 +443,11 @@ public final class CriteriaBenchmark {
             }
             boolean st1 = Math.abs(s - w.get(i - 1)[1]) < p.delta();
             stableChanges += st1 ? 1 : 0;
+            if (step90 >= 0) {
+                int[] phase = w.get(i)[0] <= step90 ? learning : converged;
+                phase[0] += st1 ? 1 : 0;
+                phase[1]++;
+            }
             stable = st1 ? stable + 1 : 0;
             if (firstStable < 0 && stable >= p.stableWindows()) {
                 firstStable = (int) w.get(i)[0];
@@ -434,7 +455,9 @@ public final class CriteriaBenchmark {
         }
         return new WindowSummary(st.data(), st.stage(), w.size(),
                 w.size() < 2 ? Double.NaN : (double) stableChanges / (w.size() - 1), firstStable,
-                w.isEmpty() ? Double.NaN : w.get(0)[1], w.isEmpty() ? Double.NaN : w.get(w.size() - 1)[1], min, max);
+                w.isEmpty() ? Double.NaN : w.get(0)[1], w.isEmpty() ? Double.NaN : w.get(w.size() - 1)[1], min, max,
+                step90, learning[1] == 0 ? Double.NaN : (double) learning[0] / learning[1],
+                converged[1] == 0 ? Double.NaN : (double) converged[0] / converged[1]);
     }
 
     private record Statistic(String name, double stdChange) {
@@ -536,12 +559,14 @@ public final class CriteriaBenchmark {
             sb.append(' ').append(rule ? (row.followsMinimum() ? "yes" : "no") : "-").append(" |\n");
         }
         sb.append("\nWindow statistic (normalized S of the W-minibatch accumulated gradient) per stage:\n\n");
-        sb.append("| data | stage | windows | share of changes < Δ | first stable (step) | first | last | min | max |\n");
-        sb.append("|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        sb.append("| data | stage | windows | share of changes < Δ | first stable (step) | 90 % of the gain at "
+                + "| share < Δ while learning (≤ that step) | share < Δ after | first | last | min | max |\n");
+        sb.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (WindowSummary w : r.windows()) {
-            sb.append(String.format(Locale.ROOT, "| %s | %s | %d | %.2f | %s | %.4f | %.4f | %.4f | %.4f |%n",
-                    w.data(), w.stage(), w.windows(), w.stableShare(), w.firstStable() < 0 ? "never"
-                            : Integer.toString(w.firstStable()), w.first(), w.last(), w.min(), w.max()));
+            sb.append(String.format(Locale.ROOT, "| %s | %s | %d | %.2f | %s | %s | %s | %s | %.4f | %.4f | %.4f "
+                    + "| %.4f |%n", w.data(), w.stage(), w.windows(), w.stableShare(), step(w.firstStable()),
+                    step(w.step90()), share(w.stableShareLearning()), share(w.stableShareConverged()), w.first(),
+                    w.last(), w.min(), w.max()));
         }
         sb.append("\nval-plateau against entropy-validation (same minimum steps and plateau):\n\n");
         sb.append("| data | stage | min steps | plateau steps | val-plateau fires | entropy-validation fires | "
@@ -564,6 +589,10 @@ public final class CriteriaBenchmark {
         }
         return f.step() + (Double.isNaN(f.gainShare()) ? " (-)"
                 : String.format(Locale.ROOT, " (%.0f %%)", 100 * f.gainShare()));
+    }
+
+    private static String share(double x) {
+        return Double.isNaN(x) ? "-" : String.format(Locale.ROOT, "%.2f", x);
     }
 
     private static String step(int s) {
