@@ -142,9 +142,12 @@ public final class CriteriaBenchmark {
      * @param entropyValidation the step {@code entropy-validation} fires at (−1: never)
      * @param windowStableAtValPlateau whether the window statistic had been stable for {@code stableWindows}
      *                         windows at {@code val-plateau}'s firing step (−1 firing: false)
+     * @param valPlateauShare  {@link #gainShare} at {@code valPlateau}
+     * @param entropyValidationShare {@link #gainShare} at {@code entropyValidation}
      */
     public record EntropyDecision(String data, String stage, int minSteps, int plateauSteps, int valPlateau,
-            int entropyValidation, boolean windowStableAtValPlateau) {
+            int entropyValidation, boolean windowStableAtValPlateau, double valPlateauShare,
+            double entropyValidationShare) {
         /** Whether the two rules fire at different steps. */
         public boolean changed() {
             return valPlateau != entropyValidation;
@@ -170,10 +173,13 @@ public final class CriteriaBenchmark {
      *                    the stage learns); NaN if none
      * @param stableShareConverged {@code stableShare} of the windows completed after {@code step90}; NaN if none.
      *                    An entropy reading that tracks convergence is stable more often here than while learning.
+     * @param plateauHeldShare share of the completed windows (from the {@code stableWindows + 1}-th on) at which
+     *                    the window-plateau condition held (stable for {@code stableWindows} windows): the chance
+     *                    that it holds at an arbitrary step
      */
     public record WindowSummary(String data, String stage, int windows, double stableShare, int firstStable,
             double first, double last, double min, double max, int step90, double stableShareLearning,
-            double stableShareConverged) {
+            double stableShareConverged, double plateauHeldShare) {
     }
 
     /**
@@ -385,7 +391,7 @@ public final class CriteriaBenchmark {
                     int vp = firesAt(FineGrainRules.Criterion.VAL_PLATEAU, q, obs);
                     int ev = firesAt(FineGrainRules.Criterion.ENTROPY_VALIDATION, q, obs);
                     decisions.add(new EntropyDecision(st.data(), st.stage(), m, ps, vp, ev,
-                            vp >= 0 && windowStableAt(obs, p, vp)));
+                            vp >= 0 && windowStableAt(obs, p, vp), gainShare(obs, vp), gainShare(obs, ev)));
                 }
             }
             windows.add(windowSummary(st, p));
@@ -431,6 +437,7 @@ public final class CriteriaBenchmark {
         int[] converged = new int[2];
         int stableChanges = 0;
         int stable = 0;
+        int held = 0;
         int firstStable = -1;
         double min = Double.NaN;
         double max = Double.NaN;
@@ -449,6 +456,7 @@ public final class CriteriaBenchmark {
                 phase[1]++;
             }
             stable = st1 ? stable + 1 : 0;
+            held += stable >= p.stableWindows() ? 1 : 0;
             if (firstStable < 0 && stable >= p.stableWindows()) {
                 firstStable = (int) w.get(i)[0];
             }
@@ -457,7 +465,8 @@ public final class CriteriaBenchmark {
                 w.size() < 2 ? Double.NaN : (double) stableChanges / (w.size() - 1), firstStable,
                 w.isEmpty() ? Double.NaN : w.get(0)[1], w.isEmpty() ? Double.NaN : w.get(w.size() - 1)[1], min, max,
                 step90, learning[1] == 0 ? Double.NaN : (double) learning[0] / learning[1],
-                converged[1] == 0 ? Double.NaN : (double) converged[0] / converged[1]);
+                converged[1] == 0 ? Double.NaN : (double) converged[0] / converged[1],
+                w.size() <= p.stableWindows() ? Double.NaN : (double) held / (w.size() - p.stableWindows()));
     }
 
     private record Statistic(String name, double stdChange) {
@@ -530,8 +539,8 @@ public final class CriteriaBenchmark {
         for (Stage s : r.stages()) {
             Reference ref = r.reference(s.data());
             String margin = ref == null || Double.isNaN(ref.oracleLoss()) ? "-"
-                    : String.format(Locale.ROOT, "%.1f %% → %.1f %%", 100 * ref.marginShare(s.startLoss()),
-                            100 * ref.marginShare(s.bestLoss()));
+                    : String.format(Locale.ROOT, "%.1f %% → %.1f %%", percent(ref.marginShare(s.startLoss())),
+                            percent(ref.marginShare(s.bestLoss())));
             sb.append(String.format(Locale.ROOT, "| %s | %s | %d | %.5f | %.5f (%d) | %.5f | %s | %.0f |%n",
                     s.data(), s.stage(), s.steps(), s.startLoss(), s.bestLoss(), s.bestStep(),
                     s.startLoss() - s.bestLoss(), margin, s.seconds()));
@@ -559,27 +568,62 @@ public final class CriteriaBenchmark {
             sb.append(' ').append(rule ? (row.followsMinimum() ? "yes" : "no") : "-").append(" |\n");
         }
         sb.append("\nWindow statistic (normalized S of the W-minibatch accumulated gradient) per stage:\n\n");
-        sb.append("| data | stage | windows | share of changes < Δ | first stable (step) | 90 % of the gain at "
-                + "| share < Δ while learning (≤ that step) | share < Δ after | first | last | min | max |\n");
-        sb.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        sb.append("| data | stage | windows | share of changes < Δ | share of windows with the plateau condition "
+                + "| first stable (step) | 90 % of the gain at | share < Δ while learning (≤ that step) "
+                + "| share < Δ after | first | last | min | max |\n");
+        sb.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (WindowSummary w : r.windows()) {
-            sb.append(String.format(Locale.ROOT, "| %s | %s | %d | %.2f | %s | %s | %s | %s | %.4f | %.4f | %.4f "
-                    + "| %.4f |%n", w.data(), w.stage(), w.windows(), w.stableShare(), step(w.firstStable()),
-                    step(w.step90()), share(w.stableShareLearning()), share(w.stableShareConverged()), w.first(),
-                    w.last(), w.min(), w.max()));
+            sb.append(String.format(Locale.ROOT, "| %s | %s | %d | %.2f | %s | %s | %s | %s | %s | %.4f | %.4f "
+                    + "| %.4f | %.4f |%n", w.data(), w.stage(), w.windows(), w.stableShare(),
+                    share(w.plateauHeldShare()), step(w.firstStable()), step(w.step90()),
+                    share(w.stableShareLearning()), share(w.stableShareConverged()), w.first(), w.last(), w.min(),
+                    w.max()));
         }
         sb.append("\nval-plateau against entropy-validation (same minimum steps and plateau):\n\n");
-        sb.append("| data | stage | min steps | plateau steps | val-plateau fires | entropy-validation fires | "
-                + "window stable at val-plateau's step | entropy changed the decision |\n");
-        sb.append("|---|---|---:|---:|---:|---:|---|---|\n");
+        sb.append("| data | stage | min steps | plateau steps | val-plateau fires (share) | entropy-validation fires "
+                + "(share) | window stable at val-plateau's step | entropy changed the decision |\n");
+        sb.append("|---|---|---:|---:|---|---|---|---|\n");
         for (EntropyDecision d : r.decisions()) {
             sb.append(String.format(Locale.ROOT, "| %s | %s | %d | %d | %s | %s | %s | %s |%n", d.data(), d.stage(),
-                    d.minSteps(), d.plateauSteps(), step(d.valPlateau()), step(d.entropyValidation()),
-                    d.windowStableAtValPlateau() ? "yes" : "no", d.changed() ? "**yes**" : "no"));
+                    d.minSteps(), d.plateauSteps(), cell(new Firing("", d.valPlateau(), d.valPlateauShare())),
+                    cell(new Firing("", d.entropyValidation(), d.entropyValidationShare())),
+                    d.valPlateau() < 0 ? "-" : d.windowStableAtValPlateau() ? "yes" : "no",
+                    d.changed() ? "**yes**" : "no"));
         }
-        long changed = r.decisions().stream().filter(EntropyDecision::changed).count();
-        sb.append(String.format(Locale.ROOT, "%nThe entropy part of entropy-validation changed %d of %d decisions "
-                + "against val-plateau.%n", changed, r.decisions().size()));
+        sb.append('\n').append(decisionSummary(r)).append('\n');
+        return sb.toString();
+    }
+
+    /**
+     * One paragraph: how many decisions the entropy part changed, by how many minibatches and how much gain share,
+     * and how often the window condition held at val-plateau's firing against how often it holds at all.
+     */
+    public static String decisionSummary(Result r) {
+        List<EntropyDecision> ds = r.decisions();
+        long changed = ds.stream().filter(EntropyDecision::changed).count();
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "The entropy part of entropy-validation "
+                + "changed %d of %d decisions against val-plateau", changed, ds.size()));
+        List<EntropyDecision> delayed = ds.stream().filter(d -> d.changed() && d.valPlateau() >= 0
+                && d.entropyValidation() >= 0).toList();
+        if (!delayed.isEmpty()) {
+            int minDelay = delayed.stream().mapToInt(d -> d.entropyValidation() - d.valPlateau()).min().orElseThrow();
+            int maxDelay = delayed.stream().mapToInt(d -> d.entropyValidation() - d.valPlateau()).max().orElseThrow();
+            double maxShare = delayed.stream().filter(d -> !Double.isNaN(d.valPlateauShare()))
+                    .mapToDouble(d -> d.entropyValidationShare() - d.valPlateauShare()).max().orElse(Double.NaN);
+            sb.append(String.format(Locale.ROOT, ": %d delayed the firing by %d–%d minibatches, adding at most %.1f "
+                    + "points of the stage's gain share", delayed.size(), minDelay, maxDelay, 100 * maxShare));
+        }
+        long never = ds.stream().filter(d -> d.changed() && d.valPlateau() >= 0 && d.entropyValidation() < 0).count();
+        if (never > 0) {
+            sb.append(String.format(Locale.ROOT, "; %d kept the stage running to the end of the recording", never));
+        }
+        long fired = ds.stream().filter(d -> d.valPlateau() >= 0).count();
+        long stableThen = ds.stream().filter(d -> d.valPlateau() >= 0 && d.windowStableAtValPlateau()).count();
+        double base = r.windows().stream().mapToDouble(WindowSummary::plateauHeldShare).filter(x -> !Double.isNaN(x))
+                .average().orElse(Double.NaN);
+        sb.append(String.format(Locale.ROOT, ". The window-plateau condition held at %d of the %d steps where "
+                + "val-plateau fired (%.0f %%); it holds at %.0f %% of all completed windows (mean over the stages).",
+                stableThen, fired, fired == 0 ? Double.NaN : 100.0 * stableThen / fired, 100 * base));
         return sb.toString();
     }
 
@@ -589,6 +633,12 @@ public final class CriteriaBenchmark {
         }
         return f.step() + (Double.isNaN(f.gainShare()) ? " (-)"
                 : String.format(Locale.ROOT, " (%.0f %%)", 100 * f.gainShare()));
+    }
+
+    /** 100 x, without a negative zero. */
+    private static double percent(double x) {
+        double p = 100 * x;
+        return Math.abs(p) < 0.05 ? 0 : p;
     }
 
     private static String share(double x) {

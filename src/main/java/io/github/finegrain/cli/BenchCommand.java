@@ -46,7 +46,7 @@ public final class BenchCommand {
         @Spec
         picocli.CommandLine.Model.CommandSpec spec;
 
-        @Option(names = "--steps", defaultValue = "3000",
+        @Option(names = "--steps", defaultValue = "6000",
                 description = "Minibatches per stage on the planted data (default: ${DEFAULT-VALUE}).")
         int steps;
 

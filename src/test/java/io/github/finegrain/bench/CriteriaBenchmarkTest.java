@@ -76,7 +76,10 @@ class CriteriaBenchmarkTest {
         assertThat(vp.byPlateau()).extracting(CriteriaBenchmark.Firing::step).containsExactly(550, 800, -1);
         assertThat(vp.byMinSteps()).extracting(CriteriaBenchmark.Firing::step).containsExactly(400, 400, 1000);
         assertThat(vp.followsMinimum()).isFalse();
-        assertThat(CriteriaBenchmark.markdown(r)).contains("changed 4 of 12 decisions");
+        assertThat(w.plateauHeldShare()).isCloseTo(19.0 / 48, within(1e-12)); // windows 640..1000 of 3rd..50th
+        assertThat(CriteriaBenchmark.markdown(r)).contains("changed 4 of 12 decisions against val-plateau: 4 delayed "
+                + "the firing by 90–240 minibatches, adding at most 0.0 points")
+                .contains("held at 5 of the 9 steps where val-plateau fired");
     }
 
     /** Three stages of the default training on a tiny planted set, replayed. */
