@@ -50,7 +50,7 @@ public final class BenchCommand {
                 description = "Minibatches per stage on the planted data (default: ${DEFAULT-VALUE}).")
         int steps;
 
-        @Option(names = "--bundled-steps", defaultValue = "1000",
+        @Option(names = "--bundled-steps", defaultValue = "3000",
                 description = "Minibatches per stage on the bundled real data; 0 skips it (default: ${DEFAULT-VALUE}).")
         int bundledSteps;
 
