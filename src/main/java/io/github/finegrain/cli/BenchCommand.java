@@ -34,61 +34,139 @@ import picocli.CommandLine.Spec;
                 BenchCommand.Fig3Stream.class})
 public final class BenchCommand {
 
-    /** {@code bench criteria}: the fine-graining criteria on recorded trajectories (bundled and planted data). */
+    /**
+     * {@code bench criteria}: the fine-graining criteria replayed on recorded trajectories of the product's default
+     * training (issue 12 §4): planted data at {@code bench fig3}'s scale and, unless {@code --bundled-steps 0}, the
+     * bundled real data.
+     */
     @Command(name = "criteria", mixinStandardHelpOptions = true,
-            description = "Compare the fine-graining criteria on the same training trajectories (bundled real data "
-                    + "and a planted synthetic set); prints a Markdown table.")
+            description = "Train the full-rank stages of the default ladder with the product's default training step "
+                    + "for a fixed number of minibatches each, replay every fine-graining criterion on the recorded "
+                    + "trajectory and print when each fires and how much of the stage's validation gain it had then "
+                    + "(Markdown; optionally JSON).")
     static final class Criteria implements Callable<Integer> {
         @Spec
         picocli.CommandLine.Model.CommandSpec spec;
 
-        @Option(names = "--steps", defaultValue = "300", description = "Minibatches per stage (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--steps", defaultValue = "6000",
+                description = "Minibatches per stage on the planted data (default: ${DEFAULT-VALUE}).")
         int steps;
 
-        @Option(names = "--window", defaultValue = "20", description = "W (default: ${DEFAULT-VALUE}).")
-        int window;
+        @Option(names = "--bundled-steps", defaultValue = "3000",
+                description = "Minibatches per stage on the bundled real data; 0 skips it (default: ${DEFAULT-VALUE}).")
+        int bundledSteps;
 
-        @Option(names = "--delta", defaultValue = "0.005", description = "Δ (default: ${DEFAULT-VALUE}).")
-        double delta;
+        @Option(names = "--validation-every", defaultValue = "50",
+                description = "Validation interval, minibatches (default: ${DEFAULT-VALUE}).")
+        int validationEvery;
 
-        @Option(names = "--min-steps", defaultValue = "40", description = "Minimum steps (default: ${DEFAULT-VALUE}).")
-        int minSteps;
+        @Option(names = "--players", defaultValue = "439", description = "Planted players (default: ${DEFAULT-VALUE}).")
+        int players;
 
-        @Option(names = "--planted-players", defaultValue = "20",
-                description = "Players of the planted set (default: ${DEFAULT-VALUE}).")
-        int plantedPlayers;
+        @Option(names = "--frames", defaultValue = "2000000",
+                description = "Planted training examples; validation gets 1/8, at most 50,000 (default: ${DEFAULT-VALUE}).")
+        int frames;
 
-        @Option(names = "--planted-frames", defaultValue = "80000",
-                description = "Training frames of the planted set; validation gets a quarter (default: ${DEFAULT-VALUE}).")
-        int plantedFrames;
+        @Option(names = "--rank", defaultValue = "20", description = "Planted rank (default: ${DEFAULT-VALUE}).")
+        int rank;
 
-        @Option(names = "--out", paramLabel = "FILE", description = "Also write the table to FILE.")
+        @Option(names = "--positive-rate", defaultValue = "0.08",
+                description = "Planted positive rate (default: ${DEFAULT-VALUE}).")
+        double positiveRate;
+
+        @Option(names = "--signal", defaultValue = "2.0",
+                description = "Planted loading scale, as bench fig3 (default: ${DEFAULT-VALUE}).")
+        double signal;
+
+        @Option(names = "--data-seed", defaultValue = "7",
+                description = "Seed of the planted data, bench fig3's (default: ${DEFAULT-VALUE}).")
+        long dataSeed;
+
+        @Option(names = "--seed", defaultValue = "1", description = "Training seed (default: ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Option(names = "--learning-rate", paramLabel = "RATE",
+                description = "Full-rank learning rate instead of the product default (for comparisons).")
+        Double learningRate;
+
+        @Option(names = "--l2", paramLabel = "L2", description = "L2 instead of the product default (for comparisons).")
+        Double l2;
+
+        @Option(names = "--out", paramLabel = "FILE", description = "Also write the Markdown to FILE.")
         Path out;
+
+        @Option(names = "--json", paramLabel = "FILE", description = "Also write the result as JSON to FILE.")
+        Path json;
 
         @Override
         public Integer call() throws Exception {
             PrintWriter w = spec.commandLine().getOut();
+            if (steps < 1 || bundledSteps < 0 || validationEvery < 1) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--steps and "
+                        + "--validation-every must be >= 1 and --bundled-steps >= 0, found " + steps + ", "
+                        + validationEvery + ", " + bundledSteps);
+            }
             if (out != null) {
                 CliFiles.outputFile(out, "the criteria table");
             }
-            FineGrainRules.Parameters d = FineGrainRules.Parameters.defaults();
-            FineGrainRules.Parameters rules = new FineGrainRules.Parameters(delta, minSteps, d.smoothing(),
-                    d.patience(), d.lossEpsilon(), steps / 2, d.stableWindows());
-            List<CriteriaBenchmark.Row> rows = new ArrayList<>();
-            ExampleSet train = ExampleBuilder.build(BundledData.load(Split.TRAIN)).examples();
-            ExampleSet val = ExampleBuilder.build(BundledData.load(Split.VAL)).examples();
-            rows.addAll(CriteriaBenchmark.run("bundled", train, val, steps, window, rules, 1000, 1));
-            // signal 1: the scale criteria.md was measured at
-            PlantedData planted = PlantedData.generate(plantedPlayers, plantedFrames * 5 / 4, 20, 0.08, 1.0, 7);
-            ExampleSet all = planted.examples();
-            ExampleSet pTrain = all.subset(IntStream.range(0, plantedFrames).toArray());
-            ExampleSet pVal = all.subset(IntStream.range(plantedFrames, all.size()).toArray());
-            rows.addAll(CriteriaBenchmark.run("planted", pTrain, pVal, steps, window, rules, 1, 1));
-            String table = CriteriaBenchmark.markdown(rows);
+            if (json != null) {
+                CliFiles.outputFile(json, "the criteria JSON");
+            }
+            MultiResolutionOptions.Builder b = MultiResolutionOptions.builder().seed(seed);
+            if (learningRate != null) {
+                b.learningRate(learningRate);
+            }
+            if (l2 != null) {
+                b.l2(l2);
+            }
+            MultiResolutionOptions defaults = b.build();
+            Fig3Benchmark.Scale scale = new Fig3Benchmark.Scale(players, frames, rank, positiveRate, signal, dataSeed,
+                    1);
+            Fig3Benchmark.Data planted = Fig3Benchmark.data(scale);
+            List<CriteriaBenchmark.Stage> stages = new ArrayList<>(CriteriaBenchmark.record("planted",
+                    planted.train(), planted.val(), defaults.toBuilder().minTaskExamples(1).build(), steps,
+                    validationEvery));
+            List<CriteriaBenchmark.Reference> refs = new ArrayList<>();
+            refs.add(new CriteriaBenchmark.Reference("planted", CriteriaBenchmark.constantLoss(planted.train(),
+                    planted.val()), io.github.finegrain.train.ValidationLoss.of(
+                            Fig3Benchmark.oracleProbabilities(planted.planted(), planted.val()),
+                            planted.val().labels())));
+            planted = null;
+            if (bundledSteps > 0) {
+                ExampleSet train = ExampleBuilder.build(BundledData.load(Split.TRAIN)).examples();
+                ExampleSet val = ExampleBuilder.build(BundledData.load(Split.VAL)).examples();
+                stages.addAll(CriteriaBenchmark.record("bundled", train, val, defaults, bundledSteps,
+                        validationEvery));
+                refs.add(new CriteriaBenchmark.Reference("bundled", CriteriaBenchmark.constantLoss(train, val),
+                        Double.NaN));
+            }
+            CriteriaBenchmark.Result r = CriteriaBenchmark.evaluate(stages, refs, defaults.rules(), defaults.window(),
+                    validationEvery);
+            String table = String.format(java.util.Locale.ROOT, "Training: %s (optimizer %s, "
+                    + "learning rate %s, L2 %s, batch %d, W %d), seed %d. Planted: %d players, %d training and %d "
+                    + "validation frames, rank %d, positive rate %s, signal %s, data seed %d, %d minibatches per "
+                    + "stage; bundled: %s.%n%n", learningRate == null && l2 == null ? "the product defaults"
+                    : "the product defaults except the overridden", defaults.optimizer(), defaults.learningRate(), defaults.l2(),
+                    defaults.batchSize(), defaults.window(), seed, players, frames, scale.holdOut(), rank,
+                    positiveRate, signal, dataSeed, steps,
+                    bundledSteps > 0 ? bundledSteps + " minibatches per stage" : "skipped")
+                    + CriteriaBenchmark.markdown(r);
             w.print(table);
             w.flush();
             if (out != null) {
                 Files.writeString(out, table);
+            }
+            if (json != null) {
+                java.util.Map<String, Object> sc = new java.util.LinkedHashMap<>();
+                sc.put("planted", scale);
+                sc.put("plantedSteps", steps);
+                sc.put("bundledSteps", bundledSteps);
+                sc.put("seed", seed);
+                sc.put("optimizer", defaults.optimizer());
+                sc.put("learningRate", defaults.learningRate());
+                sc.put("l2", defaults.l2());
+                sc.put("batchSize", defaults.batchSize());
+                CriteriaBenchmark.writeJson(r, sc, json);
             }
             return 0;
         }
