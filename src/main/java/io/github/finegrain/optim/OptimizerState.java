@@ -87,6 +87,16 @@ public final class OptimizerState {
         return new OptimizerState(config, blocks, dataType, m, v, steps);
     }
 
+    /**
+     * This state with another learning rate (moments and step counts shared, not copied: use the returned state
+     * instead of this one).
+     *
+     * @throws IllegalArgumentException if the rate is not positive and finite
+     */
+    public OptimizerState withLearningRate(double learningRate) {
+        return new OptimizerState(config.withLearningRate(learningRate), blocks, dataType, m, v, steps);
+    }
+
     /** The optimizer. */
     public SparseOptimizer config() {
         return config;

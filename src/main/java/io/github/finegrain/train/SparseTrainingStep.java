@@ -228,7 +228,9 @@ public final class SparseTrainingStep implements TrainingStep {
 
     /**
      * The step for the fine-grained network, with this step's optimizer state fine-grained as
-     * {@link StateFineGraining} describes (moments with the parameters' weights, step counts carried).
+     * {@link StateFineGraining} describes (moments with the parameters' weights, step counts carried), at the
+     * learning rate of {@code finer}'s spatial layer updater when it has one (the trainer's learning-rate decay sets it
+     * with {@code net.setLearningRate}), otherwise this step's.
      *
      * @throws IllegalArgumentException if {@code finer}'s spatial layer is not of the same kind, tasks and rank
      */
@@ -239,7 +241,23 @@ public final class SparseTrainingStep implements TrainingStep {
         SpatialLayerConf to = (SpatialLayerConf) finer.getLayerWiseConfigurations().getConf(0).getLayer();
         OptimizerState fine = StateFineGraining.fineGrain(state, from, to,
                 ((RowSparseLayer) finer.getLayer(0)).rowBlocks());
+        double lr = updaterLearningRate(finer);
+        if (lr > 0 && lr != fine.config().learningRate()) {
+            fine = fine.withLearningRate(lr);
+        }
         return new SparseTrainingStep(finer, fine);
+    }
+
+    /** The learning rate of the network's spatial layer updater, or 0 when it has none. */
+    private static double updaterLearningRate(MultiLayerNetwork net) {
+        org.deeplearning4j.nn.conf.layers.Layer conf = net.getLayerWiseConfigurations().getConf(0).getLayer();
+        if (conf instanceof BaseLayer base) {
+            IUpdater u = base.getIUpdater();
+            if (u != null && u.hasLearningRate()) {
+                return u.getLearningRate(0, 0);
+            }
+        }
+        return 0;
     }
 
     /**
@@ -250,15 +268,9 @@ public final class SparseTrainingStep implements TrainingStep {
     @Override
     public SparseTrainingStep handedOff(MultiLayerNetwork cp) {
         SparseOptimizer o = state.config();
-        org.deeplearning4j.nn.conf.layers.Layer conf = cp.getLayerWiseConfigurations().getConf(0).getLayer();
-        if (conf instanceof BaseLayer base) {
-            IUpdater u = base.getIUpdater();
-            if (u != null && u.hasLearningRate()) {
-                double lr = u.getLearningRate(0, 0);
-                if (lr > 0) {
-                    o = o.withLearningRate(lr);
-                }
-            }
+        double lr = updaterLearningRate(cp);
+        if (lr > 0) {
+            o = o.withLearningRate(lr);
         }
         return handedOff(cp, o);
     }

@@ -38,9 +38,9 @@ final class SwapStep {
         net.setListeners();
         if (to.kind() == from.kind()) {
             double rate = TrainingSteps.learningRate(net) * options.learningRateDecay();
-            TrainingStep next = step.fineGrained(transition.fineGrain(net, to.court(), to.defenderBox()));
-            next.network().setLearningRate(rate);
-            return new Swapped(next, Double.NaN);
+            MultiLayerNetwork finer = transition.fineGrain(net, to.court(), to.defenderBox());
+            finer.setLearningRate(rate); // before the step is built: the row-sparse step reads it from the network
+            return new Swapped(step.fineGrained(finer), Double.NaN);
         }
         StageTransition.HandOff h = transition.handOff(net, options.rank(), options.seed());
         MultiLayerNetwork cp = h.network();

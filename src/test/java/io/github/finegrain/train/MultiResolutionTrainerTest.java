@@ -53,6 +53,29 @@ class MultiResolutionTrainerTest {
                 .validationEvery(5).maxStepsPerStage(100).maxMinutes(10).build();
     }
 
+    /**
+     * With a learning-rate decay each fine-graining multiplies the step size, and the row-sparse step trains at the
+     * new rate (its optimizer state carries its own learning rate); the hand-off starts the CP stages at the CP rate.
+     */
+    @Test
+    void learningRateDecaysAtEveryFineGrainingIncludingTheRowSparseStep() {
+        MultiResolutionOptions o = options().toBuilder().optimizer("lazy-adam").learningRateDecay(0.5).build();
+        io.github.finegrain.model.SpatialNetworks.Options net = new io.github.finegrain.model.SpatialNetworks.Options(
+                o.updater(), o.l2(), 1.0, 5L, DataType.DOUBLE);
+        DefaultStageTransition t = new DefaultStageTransition();
+        List<StageSpec> l = o.ladder();
+        TrainingStep step = TrainingSteps.forOptimizer("lazy-adam", o.l2()).apply(t.create(l.get(0), 3, 0.0, 4, net));
+        SwapStep swap = new SwapStep(t, o);
+        TrainingStep s1 = swap.next(step, l.get(0), l.get(1)).step();
+        assertThat(TrainingSteps.learningRate(s1.network())).isCloseTo(0.01, within(1e-12));
+        assertThat(((SparseTrainingStep) s1).state().config().learningRate()).isCloseTo(0.01, within(1e-12));
+        TrainingStep s2 = swap.next(s1, l.get(1), l.get(2)).step();
+        assertThat(((SparseTrainingStep) s2).state().config().learningRate()).isCloseTo(0.002, within(1e-12));
+        TrainingStep s3 = swap.next(s2, l.get(2), l.get(3)).step();
+        assertThat(TrainingSteps.learningRate(s3.network())).isCloseTo(0.001, within(1e-12));
+        assertThat(((SparseTrainingStep) s3).state().config().learningRate()).isCloseTo(0.001, within(1e-12));
+    }
+
     @Test
     void runPassesThroughEveryStageWithItsEvents() {
         MultiResolutionTrainer.Result r = new MultiResolutionTrainer(options(), new DefaultStageTransition())
