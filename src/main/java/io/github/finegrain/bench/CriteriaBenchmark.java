@@ -232,9 +232,10 @@ public final class CriteriaBenchmark {
         rate = Math.min(Math.max(rate, 1e-4), 1 - 1e-4);
         DefaultStageTransition transition = new DefaultStageTransition();
         MultiLayerNetwork net = transition.create(ladder.get(0), tasks.size(), Math.log(rate / (1 - rate)),
-                options.rank(), new SpatialNetworks.Options(options.updater(), options.l2(), options.positiveWeight(),
-                        options.seed(), options.dataType()));
-        TrainingStep step = TrainingSteps.forOptimizer(options.optimizer(), options.l2()).apply(net);
+                options.rank(), new SpatialNetworks.Options(options.updater(), options.l2For(rows.numExamples()),
+                        options.positiveWeight(), options.seed(), options.dataType()));
+        TrainingStep step = TrainingSteps.forOptimizer(options.optimizer(), options.l2For(rows.numExamples()))
+                .apply(net);
         SpatialEntropyListener listener = new SpatialEntropyListener(options.window());
         List<Stage> out = new ArrayList<>();
         try (InMemoryMinibatchStream stream = new InMemoryMinibatchStream(rows, options.batchSize(), options.seed(),

@@ -226,11 +226,12 @@ public final class Fig3Benchmark {
         TaskIndex tasks = TaskIndex.fromCounts(rows.taskCounts(), 1);
         ExampleSet val = file.read(io.github.finegrain.data.Split.VAL);
         GridSpec[] g = MultiResolutionOptions.paperGrids().get(0);
-        MultiResolutionOptions d = MultiResolutionOptions.defaults();
         int batches = (int) ((rows.trainingRows(tasks) + batch - 1) / batch);
-        MultiResolutionOptions o = new MultiResolutionOptions(List.of(new StageSpec(io.github.finegrain.model.ModelKind.FULL_RANK, g[0],
-                g[1])), 1, FineGrainRules.Criterion.NEVER, d.rules(), d.window(), batch, d.optimizer(), d.learningRate(),
-                d.cpLearningRate(), d.learningRateDecay(), d.l2(), 1.0, seed, DataType.FLOAT, 1, validationEvery, epochs * batches, 1e6, d.checkpointMinutes());
+        MultiResolutionOptions o = MultiResolutionOptions.builder()
+                .ladder(List.of(new StageSpec(ModelKind.FULL_RANK, g[0], g[1]))).rank(1)
+                .criterion(FineGrainRules.Criterion.NEVER).batchSize(batch).positiveWeight(1.0).seed(seed)
+                .dataType(DataType.FLOAT).minTaskExamples(1).validationEvery(validationEvery)
+                .maxStepsPerStage(epochs * batches).maxMinutes(1e6).build();
         io.github.finegrain.train.StreamedTrainingData data = new io.github.finegrain.train.StreamedTrainingData(
                 tasks, (e, p) -> rows.stream(tasks, batch, seed, DataType.FLOAT, e, p), rows.trainingRows(tasks),
                 rows.positiveRate(tasks),

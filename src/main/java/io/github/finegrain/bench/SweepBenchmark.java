@@ -29,7 +29,8 @@ public final class SweepBenchmark {
      * @param optimizer one of {@link MultiResolutionOptions#OPTIMIZERS}
      * @param learningRate full-rank stages' step size
      * @param cpLearningRate CP stages' step size
-     * @param l2        L2 on the spatial weights (touched rows for the row-sparse optimizers)
+     * @param l2        L2 on the spatial weights on the mean loss (touched rows for the row-sparse optimizers); the
+     *                  sweep's runs have no {@link MultiResolutionOptions#l2Prior()}
      * @param batch     rows per minibatch
      * @param decay     factor on the step size at every fine-graining
      */
@@ -142,7 +143,7 @@ public final class SweepBenchmark {
         List<Map<String, Object>> runs = new ArrayList<>();
         for (Config c : configs) {
             MultiResolutionOptions o = MultiResolutionOptions.builder().rank(scale.rank()).optimizer(c.optimizer())
-                    .learningRate(c.learningRate()).cpLearningRate(c.cpLearningRate()).l2(c.l2())
+                    .learningRate(c.learningRate()).cpLearningRate(c.cpLearningRate()).l2(c.l2()).l2Prior(0)
                     .learningRateDecay(c.decay())
                     .batchSize(c.batch()).seed(1).dataType(DataType.FLOAT).minTaskExamples(1)
                     .validationEvery(Fig3Benchmark.VALIDATION_EVERY).maxStepsPerStage(Integer.MAX_VALUE)

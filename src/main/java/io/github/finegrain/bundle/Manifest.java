@@ -22,7 +22,7 @@ import java.util.Map;
  * @param dataFingerprint  SHA-256 of the training examples
  * @param stages           stage history (kind, grids, iterations, seconds, end reason); empty for one stage
  * @param trainingOptions  the hyperparameters the model was trained with, keys in this order: {@code rank, delta,
- *                         criterion, window, minSteps, plateauSteps, minImprovement, optimizer, learningRate, cpLearningRate, learningRateDecay, l2, batchSize,
+ *                         criterion, window, minSteps, plateauSteps, minImprovement, optimizer, learningRate, cpLearningRate, learningRateDecay, l2, l2Prior, batchSize,
  *                         ladder} (stage labels such as {@code full-rank 4x5/6x6}) {@code , seed}; a value is null
  *                         where the schedule has no such setting (a single-resolution model has no rank or rule);
  *                         the whole field is null in bundles written before it existed (they still load)

@@ -206,8 +206,14 @@ public final class TrainCommand implements Callable<Integer> {
                     + "stages at --cp-lr (default: ${DEFAULT-VALUE}).")
     double learningRateDecay;
 
-    @Option(names = "--l2", description = "L2 on F, bias excluded (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--l2", description = "L2 on F on the mean log loss of a minibatch, bias excluded (default: "
+            + "${DEFAULT-VALUE}).")
     double l2;
+
+    @Option(names = "--l2-prior", paramLabel = "P",
+            description = "L2 on the summed log loss of the training rows: --l2 + P / training rows is applied, so "
+                    + "the regularization weakens as the data grow (default: ${DEFAULT-VALUE}).")
+    double l2Prior;
 
     @Option(names = "--positive-weight",
             description = "Weight of positive rows in the log loss (default: ${DEFAULT-VALUE}).")
@@ -584,7 +590,7 @@ public final class TrainCommand implements Callable<Integer> {
         int[] c = GridSpec.parseRowsCols(court == null ? "8x10" : court);
         int[] d = GridSpec.parseRowsCols(defender == null ? "6x6" : defender);
         return new TrainingOptions(GridSpec.court(c[0], c[1]), GridSpec.defenderBox(d[0], d[1]), epochs, patience,
-                batch, optimizer, learningRate, l2, positiveWeight, seed, DataType.FLOAT, minTaskExamples);
+                batch, optimizer, learningRate, l2, l2Prior, positiveWeight, seed, DataType.FLOAT, minTaskExamples);
     }
 
     /** The ladder and options of --schedule multires or fixed. */
@@ -604,7 +610,7 @@ public final class TrainCommand implements Callable<Integer> {
                 ? MultiResolutionOptions.DEFAULT_CRITERION : FineGrainRules.Criterion.parse(criterion);
         return MultiResolutionOptions.builder().ladder(ladder).rank(rank).criterion(crit).delta(delta)
                 .minSteps(minSteps).plateau(plateauSteps, minImprovement).window(window).batchSize(batch).optimizer(optimizer).learningRate(learningRate)
-                .cpLearningRate(cpLearningRate).learningRateDecay(learningRateDecay).l2(l2).positiveWeight(positiveWeight).seed(seed)
+                .cpLearningRate(cpLearningRate).learningRateDecay(learningRateDecay).l2(l2).l2Prior(l2Prior).positiveWeight(positiveWeight).seed(seed)
                 .minTaskExamples(minTaskExamples).validationEvery(validateEvery).maxStepsPerStage(maxStepsPerStage)
                 .maxMinutes(maxMinutes).checkpointMinutes(checkpointMinutes).build();
     }

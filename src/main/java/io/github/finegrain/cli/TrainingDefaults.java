@@ -40,6 +40,7 @@ public final class TrainingDefaults implements IDefaultValueProvider {
                 Map.entry("--cp-lr", String.valueOf(m.cpLearningRate())),
                 Map.entry("--lr-decay", String.valueOf(m.learningRateDecay())),
                 Map.entry("--l2", String.valueOf(m.l2())),
+                Map.entry("--l2-prior", String.valueOf(m.l2Prior())),
                 Map.entry("--positive-weight", String.valueOf(m.positiveWeight())),
                 Map.entry("--seed", String.valueOf(m.seed())),
                 Map.entry("--min-task-examples", String.valueOf(m.minTaskExamples())));

@@ -18,19 +18,24 @@ import org.nd4j.linalg.learning.config.IUpdater;
  * @param criterion        the rule that ends a stage (default {@code window-plateau}, see README "Fine-graining rule")
  * @param rules            the rules' parameters (Δ, minimum steps, …)
  * @param window           W, minibatches per window of the accumulated-gradient entropy (default 20)
- * @param batchSize        rows per minibatch (default 1024)
+ * @param batchSize        rows per minibatch (default 4096)
  * @param optimizer        one of {@link #OPTIMIZERS}: {@code adam}, {@code sgd} (DL4J's dense updaters through
  *                         {@code net.fit}), {@code lazy-adam}, {@code adagrad} (row-sparse steps, plugged in
  *                         through {@link TrainingSteps#forOptimizer}; default lazy-adam: see the README's
  *                         "Training steps" section for the comparison that chose it)
- * @param learningRate     step size of the full-rank stages (default 0.02)
- * @param cpLearningRate   step size of the CP stages (default 0.002): after the hand-off training is fine-tuning;
+ * @param learningRate     step size of the full-rank stages (default 0.01)
+ * @param cpLearningRate   step size of the CP stages (default 0.003): after the hand-off training is fine-tuning;
  *                         measured on the bundled data, Adam at 0.02 on the factors drove the validation loss from
  *                         0.330 to 0.55 within 200 minibatches
  * @param learningRateDecay factor on the step size at every fine-graining (full-rank and CP stages alike; the
  *                         hand-off starts the CP stages at {@code cpLearningRate}); 1 = constant (default: see
  *                         {@link #defaults()})
- * @param l2               L2 on the spatial weights (default: see {@link #defaults()})
+ * @param l2               L2 on the spatial weights, added to the mean log loss of a minibatch (default 0)
+ * @param l2Prior          L2 on the <em>summed</em> log loss of the training rows, a Gaussian prior of this precision
+ *                         on every spatial weight: the trainer adds {@code l2Prior / trainingRows} to {@code l2}
+ *                         ({@link #l2For}), so the regularization weakens as the data grow (default 4: 1e-6 at the
+ *                         planted benchmark's 4 M training rows, the sweep's choice; 2.7e-4 at the bundled data's
+ *                         15 k rows, where 1e-4 had been chosen)
  * @param positiveWeight   weight of positive rows in the log loss (default 1)
  * @param seed             seed of shuffling, networks and CP-ALS
  * @param dataType         network data type (default FLOAT)
@@ -38,7 +43,7 @@ import org.nd4j.linalg.learning.config.IUpdater;
  * @param validationEvery  validation log loss every this many minibatches (default 10) and at the stage's last
  *                         one; in minibatches, not examples, because the rules count minibatches too (a run has one
  *                         batch size, so this is every {@code validationEvery × batchSize} examples)
- * @param maxStepsPerStage a stage ends after this many minibatches whatever its rule says (default 1500)
+ * @param maxStepsPerStage a stage ends after this many minibatches whatever its rule says (default 20,000)
  * @param maxMinutes       the whole run stops after this many minutes of training (default 15)
  * @param checkpointMinutes a run with a checkpoint folder also checkpoints inside a stage, at the first completed
  *                         entropy window after this many minutes since the last checkpoint (default 5; besides the
@@ -46,7 +51,7 @@ import org.nd4j.linalg.learning.config.IUpdater;
  */
 public record MultiResolutionOptions(List<StageSpec> ladder, int rank, FineGrainRules.Criterion criterion,
         FineGrainRules.Parameters rules, int window, int batchSize, String optimizer, double learningRate,
-        double cpLearningRate, double learningRateDecay, double l2,
+        double cpLearningRate, double learningRateDecay, double l2, double l2Prior,
         double positiveWeight, long seed, DataType dataType, int minTaskExamples, int validationEvery,
         int maxStepsPerStage, double maxMinutes, double checkpointMinutes) {
 
@@ -89,6 +94,9 @@ public record MultiResolutionOptions(List<StageSpec> ladder, int rank, FineGrain
         positive("checkpoint minutes", checkpointMinutes);
         if (!(l2 >= 0) || Double.isInfinite(l2)) {
             throw new IllegalArgumentException("l2 must be >= 0 and finite, found " + l2);
+        }
+        if (!(l2Prior >= 0) || Double.isInfinite(l2Prior)) {
+            throw new IllegalArgumentException("l2 prior must be >= 0 and finite, found " + l2Prior);
         }
         if (dataType == null) {
             throw new IllegalArgumentException("a data type is required");
@@ -191,14 +199,31 @@ public record MultiResolutionOptions(List<StageSpec> ladder, int rank, FineGrain
     /**
      * The defaults, the one place they live (the CLI's {@code --help} shows them through
      * {@code cli.TrainingDefaults}): the paper's ladder (hand-off at 8x10/12x12), rank 20, criterion
-     * {@link #DEFAULT_CRITERION}, {@link FineGrainRules.Parameters#defaults()} (Δ = 0.005, 40 minimum steps), window
-     * 20, batch 1024, lazy Adam (row-sparse) at 0.02 (CP stages 0.002), L2 1e-4 on the touched rows, positive
-     * weight 1, seed 12345, FLOAT, 1000 minimum task examples, validation every 10 minibatches, 1500 steps per stage at
-     * most, 15 minutes, a mid-stage checkpoint every 5 minutes.
+     * {@link #DEFAULT_CRITERION}, {@link FineGrainRules.Parameters#defaults()} (Δ = 0.005, 40 minimum steps, a
+     * validation plateau of 500 minibatches without a 1e-4 nat improvement), window 20, batch 4096, lazy Adam
+     * (row-sparse) at 0.01 (CP stages 0.003, no decay at fine-graining), L2 4 / training rows on the touched rows ({@link #l2For}), positive
+     * weight 1, seed 12345, FLOAT, 1000 minimum task examples, validation every 10 minibatches, 20,000 steps per
+     * stage at most (a safety net: the rule ends the stages), 15 minutes, a mid-stage checkpoint every 5 minutes. The optimizer, learning rates, L2, batch and decay
+     * were chosen by {@code bench sweep} (src/site/benchmarks/sweep.md): 24 configurations of the MMT-SE pipeline on
+     * planted data at the benchmark's scale with another data seed than {@code bench fig3}'s.
      */
     public static MultiResolutionOptions defaults() {
         return new MultiResolutionOptions(paperLadder(), 20, DEFAULT_CRITERION, FineGrainRules.Parameters.defaults(),
-                20, 1024, "lazy-adam", 0.02, 0.002, 1.0, 1e-4, 1.0, 12345L, DataType.FLOAT, 1000, 10, 1500, 15, 5);
+                20, 4096, "lazy-adam", 0.01, 0.003, 1.0, 0, 4, 1.0, 12345L, DataType.FLOAT, 1000, 10, 20000, 15, 5);
+    }
+
+    /**
+     * The L2 the trainer applies on the mean log loss of a minibatch: {@code l2 + l2Prior / trainingRows}.
+     *
+     * @param trainingRows rows of the training data (an example with its own task counts twice: its task and the
+     *                     league's)
+     * @throws IllegalArgumentException if {@code trainingRows < 1}
+     */
+    public double l2For(long trainingRows) {
+        if (trainingRows < 1) {
+            throw new IllegalArgumentException("training rows must be >= 1, found " + trainingRows);
+        }
+        return l2 + l2Prior / trainingRows;
     }
 
     /** A builder starting from {@link #defaults()}. */
@@ -255,6 +280,7 @@ public record MultiResolutionOptions(List<StageSpec> ladder, int rank, FineGrain
         m.put("cpLearningRate", cpLearningRate);
         m.put("learningRateDecay", learningRateDecay);
         m.put("l2", l2);
+        m.put("l2Prior", l2Prior);
         m.put("batchSize", batchSize);
         m.put("ladder", ladder.stream().map(StageSpec::label).toList());
         m.put("seed", seed);
@@ -276,6 +302,7 @@ public record MultiResolutionOptions(List<StageSpec> ladder, int rank, FineGrain
         private double cpLearningRate;
         private double learningRateDecay;
         private double l2;
+        private double l2Prior;
         private double positiveWeight;
         private long seed;
         private DataType dataType;
@@ -297,6 +324,7 @@ public record MultiResolutionOptions(List<StageSpec> ladder, int rank, FineGrain
             cpLearningRate = o.cpLearningRate;
             learningRateDecay = o.learningRateDecay;
             l2 = o.l2;
+            l2Prior = o.l2Prior;
             positiveWeight = o.positiveWeight;
             seed = o.seed;
             dataType = o.dataType;
@@ -394,6 +422,12 @@ public record MultiResolutionOptions(List<StageSpec> ladder, int rank, FineGrain
             return this;
         }
 
+        /** L2 on the summed log loss of the training rows (see {@link MultiResolutionOptions#l2Prior()}). */
+        public Builder l2Prior(double v) {
+            l2Prior = v;
+            return this;
+        }
+
         /** Weight of positive rows in the log loss. */
         public Builder positiveWeight(double v) {
             positiveWeight = v;
@@ -449,7 +483,7 @@ public record MultiResolutionOptions(List<StageSpec> ladder, int rank, FineGrain
          */
         public MultiResolutionOptions build() {
             return new MultiResolutionOptions(ladder, rank, criterion, rules, window, batchSize, optimizer,
-                    learningRate, cpLearningRate, learningRateDecay, l2, positiveWeight, seed, dataType, minTaskExamples, validationEvery,
+                    learningRate, cpLearningRate, learningRateDecay, l2, l2Prior, positiveWeight, seed, dataType, minTaskExamples, validationEvery,
                     maxStepsPerStage, maxMinutes, checkpointMinutes);
         }
     }

@@ -270,7 +270,8 @@ public final class MultiResolutionTrainer {
             throws java.io.IOException {
         options.checkRankFits(setup.tasks.size());
         double rate = Math.min(Math.max(setup.positiveRate, 1e-4), 1 - 1e-4);
-        SpatialNetworks.Options netOptions = new SpatialNetworks.Options(options.updater(), options.l2(),
+        SpatialNetworks.Options netOptions = new SpatialNetworks.Options(options.updater(),
+                options.l2For(setup.rowsPerEpoch),
                 options.positiveWeight(), options.seed(), options.dataType());
         StageSpec first = options.ladder().get(0);
         MultiLayerNetwork net = transition.create(first, setup.tasks.size(), Math.log(rate / (1 - rate)),
@@ -381,7 +382,7 @@ public final class MultiResolutionTrainer {
      *
      * @throws io.github.finegrain.data.DataFormatException if the checkpoint's optimizer state does not fit this run
      */
-    private TrainingStep firstStep(MultiLayerNetwork net, Resumed resumed)
+    private TrainingStep firstStep(MultiLayerNetwork net, Resumed resumed, long trainingRows)
             throws io.github.finegrain.data.DataFormatException {
         io.github.finegrain.optim.OptimizerState state = resumed == null ? null : resumed.optimizer();
         if (state != null) {
@@ -397,7 +398,8 @@ public final class MultiResolutionTrainer {
                 throw new io.github.finegrain.data.DataFormatException(f + ": " + e.getMessage());
             }
         }
-        TrainingStep step = (steps != null ? steps : TrainingSteps.forOptimizer(options.optimizer(), options.l2()))
+        TrainingStep step = (steps != null ? steps : TrainingSteps.forOptimizer(options.optimizer(),
+                options.l2For(trainingRows)))
                 .apply(net);
         if (resumed != null && step instanceof SparseTrainingStep) {
             throw new io.github.finegrain.data.DataFormatException(resumed.dir().resolve(RunCheckpoint.OPTIMIZER)
@@ -432,7 +434,7 @@ public final class MultiResolutionTrainer {
      */
     private Result run(Setup setup, MultiLayerNetwork net, RunCheckpoint start, List<TraceRow> trace,
             java.nio.file.Path checkpointDir, int stopAfterStage, Resumed resumed) throws java.io.IOException {
-        TrainingStep first = firstStep(net, resumed);
+        TrainingStep first = firstStep(net, resumed, setup.rowsPerEpoch);
         try (MinibatchStream stream = openStream(setup, start)) {
             return run(setup, stream, first, start, trace, checkpointDir, stopAfterStage, resumed);
         }

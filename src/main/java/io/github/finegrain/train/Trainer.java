@@ -57,10 +57,11 @@ public final class Trainer {
         FullRankSpatialLayer layer = new FullRankSpatialLayer(spec);
         double rate = Math.min(Math.max((double) train.positives() / train.size(), 1e-4), 1 - 1e-4);
         layer.setBiasInit(Math.log(rate / (1 - rate)));
-        MultiLayerNetwork net = SpatialNetworks.network(layer, new SpatialNetworks.Options(options.updater(),
-                options.l2(), options.positiveWeight(), options.seed(), options.dataType()));
-        TrainingStep step = TrainingSteps.forOptimizer(options.optimizer(), options.l2()).apply(net);
         DataSet rows = ExampleRows.training(train, tasks, options.dataType());
+        double l2 = options.l2() + options.l2Prior() / rows.numExamples();
+        MultiLayerNetwork net = SpatialNetworks.network(layer, new SpatialNetworks.Options(options.updater(),
+                l2, options.positiveWeight(), options.seed(), options.dataType()));
+        TrainingStep step = TrainingSteps.forOptimizer(options.optimizer(), l2).apply(net);
         DataSet val = ExampleRows.scoring(validation, tasks, options.dataType());
         Random rnd = new Random(options.seed());
         List<EpochRecord> history = new ArrayList<>();

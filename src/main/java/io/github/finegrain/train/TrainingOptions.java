@@ -13,10 +13,12 @@ import org.nd4j.linalg.learning.config.IUpdater;
  * @param defenderBox    defender grid (default 6x6 over the 12 × 12 ft box)
  * @param epochs         maximum passes over the training rows (default 40)
  * @param patience       stop after this many epochs without a better validation log loss (default 5)
- * @param batchSize      rows per minibatch (default 1024)
- * @param optimizer      {@code adam} or {@code sgd} (default adam)
- * @param learningRate   step size (default 0.02)
- * @param l2             L2 coefficient on F (bias excluded; default 1e-4)
+ * @param batchSize      rows per minibatch (default: {@link MultiResolutionOptions#defaults()}'s)
+ * @param optimizer      one of {@link MultiResolutionOptions#OPTIMIZERS} (default: as batchSize)
+ * @param learningRate   step size (default: as batchSize)
+ * @param l2             L2 coefficient on F on the mean log loss (bias excluded; default: as batchSize)
+ * @param l2Prior        L2 on the summed log loss: the trainer adds {@code l2Prior / trainingRows} to {@code l2}
+ *                       (see {@link MultiResolutionOptions#l2Prior()}; default: as batchSize)
  * @param positiveWeight weight of positive rows in the log loss (default 1)
  * @param seed           seed of shuffling and the network (default 12345)
  * @param dataType       network data type (default FLOAT)
@@ -25,7 +27,7 @@ import org.nd4j.linalg.learning.config.IUpdater;
  *                       {@code src/site/notes/model-measurements.md})
  */
 public record TrainingOptions(GridSpec court, GridSpec defenderBox, int epochs, int patience, int batchSize,
-        String optimizer, double learningRate, double l2, double positiveWeight, long seed, DataType dataType,
+        String optimizer, double learningRate, double l2, double l2Prior, double positiveWeight, long seed, DataType dataType,
         int minTaskExamples) {
 
     /** Validates every field. */
@@ -49,8 +51,11 @@ public record TrainingOptions(GridSpec court, GridSpec defenderBox, int epochs, 
         if (!(learningRate > 0)) {
             throw new IllegalArgumentException("learning rate must be > 0, found " + learningRate);
         }
-        if (!(l2 >= 0)) {
-            throw new IllegalArgumentException("l2 must be >= 0, found " + l2);
+        if (!(l2 >= 0) || Double.isInfinite(l2)) {
+            throw new IllegalArgumentException("l2 must be >= 0 and finite, found " + l2);
+        }
+        if (!(l2Prior >= 0) || Double.isInfinite(l2Prior)) {
+            throw new IllegalArgumentException("l2 prior must be >= 0 and finite, found " + l2Prior);
         }
         if (!(positiveWeight > 0)) {
             throw new IllegalArgumentException("positive weight must be > 0, found " + positiveWeight);
@@ -68,7 +73,7 @@ public record TrainingOptions(GridSpec court, GridSpec defenderBox, int epochs, 
     public static TrainingOptions defaults() {
         MultiResolutionOptions m = MultiResolutionOptions.defaults();
         return new TrainingOptions(GridSpec.court(8, 10), GridSpec.defenderBox(6, 6), 40, 5, m.batchSize(),
-                m.optimizer(), m.learningRate(), m.l2(), m.positiveWeight(), m.seed(), m.dataType(),
+                m.optimizer(), m.learningRate(), m.l2(), m.l2Prior(), m.positiveWeight(), m.seed(), m.dataType(),
                 m.minTaskExamples());
     }
 
@@ -91,6 +96,7 @@ public record TrainingOptions(GridSpec court, GridSpec defenderBox, int epochs, 
         m.put("cpLearningRate", null);
         m.put("learningRateDecay", null);
         m.put("l2", l2);
+        m.put("l2Prior", l2Prior);
         m.put("batchSize", batchSize);
         m.put("ladder", java.util.List.of(new StageSpec(ModelKind.FULL_RANK, court, defenderBox).label()));
         m.put("seed", seed);
@@ -107,7 +113,7 @@ public record TrainingOptions(GridSpec court, GridSpec defenderBox, int epochs, 
 
     /** A copy with other grids. */
     public TrainingOptions withGrids(GridSpec c, GridSpec d) {
-        return new TrainingOptions(c, d, epochs, patience, batchSize, optimizer, learningRate, l2, positiveWeight,
+        return new TrainingOptions(c, d, epochs, patience, batchSize, optimizer, learningRate, l2, l2Prior, positiveWeight,
                 seed, dataType, minTaskExamples);
     }
 }

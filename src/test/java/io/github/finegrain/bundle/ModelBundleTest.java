@@ -62,7 +62,7 @@ class ModelBundleTest {
     @BeforeAll
     static void train() {
         TrainingOptions o = new TrainingOptions(GridSpec.court(4, 5), GridSpec.defenderBox(3, 3), 3, 5, 64, "adam",
-                0.05, 1e-4, 1.0, 7L, DataType.FLOAT, 1);
+                0.05, 1e-4, 0, 1.0, 7L, DataType.FLOAT, 1);
         model = new Trainer(o).fit(examples(400, 3, 1), examples(100, 3, 2)).model();
         scoring = examples(50, 4, 3); // "player 3" was not seen in training: scored on the league task
     }

@@ -83,7 +83,7 @@ class MultiResolutionOptionsTest {
     @Test
     void provenanceHasTheManifestKeysInOrder() {
         assertThat(MultiResolutionOptions.defaults().provenance().keySet()).containsExactly("rank", "delta",
-                "criterion", "window", "minSteps", "plateauSteps", "minImprovement", "optimizer", "learningRate", "cpLearningRate", "learningRateDecay", "l2", "batchSize",
+                "criterion", "window", "minSteps", "plateauSteps", "minImprovement", "optimizer", "learningRate", "cpLearningRate", "learningRateDecay", "l2", "l2Prior", "batchSize",
                 "ladder", "seed");
         assertThat(TrainingOptions.defaults().provenance().keySet())
                 .containsExactlyElementsOf(MultiResolutionOptions.defaults().provenance().keySet());
