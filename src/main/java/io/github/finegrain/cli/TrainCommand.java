@@ -373,6 +373,8 @@ public final class TrainCommand implements Callable<Integer> {
                 metrics.put("stages", stageHistory);
                 metrics.put("finalStage", result.finalStage());
                 metrics.put("stepSeconds", result.stepSeconds());
+                metrics.put("trainingRows", result.trainingRows());
+                metrics.put("l2Applied", result.l2());
                 metrics.put("options", options);
             }
             default -> throw new IllegalArgumentException("--schedule must be multires, fixed or single, found '"

@@ -34,8 +34,8 @@ import org.nd4j.linalg.learning.config.IUpdater;
  * @param l2Prior          L2 on the <em>summed</em> log loss of the training rows, a Gaussian prior of this precision
  *                         on every spatial weight: the trainer adds {@code l2Prior / trainingRows} to {@code l2}
  *                         ({@link #l2For}), so the regularization weakens as the data grow (default 4: 1e-6 at the
- *                         planted benchmark's 4 M training rows, the sweep's choice; 2.7e-4 at the bundled data's
- *                         15 k rows, where 1e-4 had been chosen)
+ *                         planted benchmark's 4 M training rows, the sweep's choice; 3.5e-4 at the bundled data's
+ *                         11,484 rows, where 1e-4 had been chosen)
  * @param positiveWeight   weight of positive rows in the log loss (default 1)
  * @param seed             seed of shuffling, networks and CP-ALS
  * @param dataType         network data type (default FLOAT)

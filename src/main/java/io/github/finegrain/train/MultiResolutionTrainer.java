@@ -51,9 +51,12 @@ public final class MultiResolutionTrainer {
      * @param finalStage        index of the stage whose best-validation parameters the model holds: the stage with the
      *                          lowest best validation log loss (the later one on a tie), which need not be the last
      *                          stage when a swap cost more than the finer stage won back
+     * @param trainingRows      rows of one epoch (an example with its own task is two rows: its task's and the
+     *                          league's)
+     * @param l2                the L2 applied on the mean loss, {@link MultiResolutionOptions#l2For}
      */
     public record Result(TrainedModel model, List<StageRecord> stages, List<TraceRow> trace, double seconds,
-            double stepSeconds, double validationSeconds, int finalStage) {
+            double stepSeconds, double validationSeconds, int finalStage, long trainingRows, double l2) {
         /** The record of {@link #finalStage}. */
         public StageRecord finalRecord() {
             return stages.stream().filter(r -> r.index() == finalStage).findFirst().orElseThrow();
@@ -518,7 +521,8 @@ public final class MultiResolutionTrainer {
         double validationSeconds = stages.stream().mapToDouble(StageRecord::validationSeconds).sum();
         TrainedModel model = new TrainedModel(finalNet, setup.tasks, options.seed(), setup.fingerprint);
         return new Result(model, stages, trace, (System.nanoTime() - t0) / 1e9, stepSeconds, validationSeconds,
-                choice.stage() >= 0 ? choice.stage() : stages.isEmpty() ? -1 : stages.get(stages.size() - 1).index());
+                choice.stage() >= 0 ? choice.stage() : stages.isEmpty() ? -1 : stages.get(stages.size() - 1).index(),
+                setup.rowsPerEpoch, options.l2For(setup.rowsPerEpoch));
     }
 
     /**
