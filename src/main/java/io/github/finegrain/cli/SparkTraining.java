@@ -38,8 +38,18 @@ public interface SparkTraining {
      * @throws IllegalArgumentException if this finegrain was built without the {@code spark} profile
      */
     static SparkTraining load() {
-        return ServiceLoader.load(SparkTraining.class, SparkTraining.class.getClassLoader()).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("--spark: this finegrain was built without the spark "
-                        + "profile: mvn -Pspark package"));
+        try {
+            java.util.Optional<SparkTraining> found = ServiceLoader.load(SparkTraining.class,
+                    SparkTraining.class.getClassLoader()).findFirst();
+            if (found.isPresent()) {
+                return found.get();
+            }
+        } catch (java.util.ServiceConfigurationError e) {
+            // a service file left in target/classes by an earlier -Pspark build, without its classes
+            throw new IllegalArgumentException("--spark: this finegrain was built without the spark profile: mvn "
+                    + "-Pspark package (after switching profiles, mvn clean first: " + e.getMessage() + ")");
+        }
+        throw new IllegalArgumentException("--spark: this finegrain was built without the spark profile: mvn -Pspark "
+                + "package");
     }
 }
