@@ -118,6 +118,33 @@ class SparkTrainingTest {
                 DataType.DOUBLE), val.labels())).isCloseTo(chosen.bestValidationLoss(), within(1e-9));
     }
 
+    /**
+     * The options' default criterion and rule parameters (only the minimum steps lowered) on the bundled slice:
+     * every swap of the ladder is the rule's decision, made on the driver. (Planted data of
+     * {@code PlantedData.generate(4, 12000, 3, 0.3, 11)} was tried first: there the full-rank stages never beat their
+     * start, on one machine either, so it could not show learning.)
+     */
+    @Test
+    void theDefaultRuleDecidesEverySwapOnTheDriver() {
+        ExampleSet t = train;
+        ExampleSet v = val;
+        MultiResolutionOptions defaults = MultiResolutionOptions.defaults();
+        MultiResolutionOptions o = options().toBuilder().criterion(defaults.criterion()).rules(defaults.rules())
+                .minSteps(16).maxStepsPerStage(400).build();
+        SparkMultiResolutionTrainer.Result r = new SparkMultiResolutionTrainer(sc, o, new DefaultStageTransition(),
+                new SparkMultiResolutionTrainer.Settings(2, 2)).fit(t, v);
+        List<StageRecord> stages = r.run().stages();
+        assertThat(stages).hasSize(4);
+        // the three swaps (two fine-grainings, the hand-off) all came from the rule, not the step limit
+        assertThat(stages.subList(0, 3)).extracting(StageRecord::endReason)
+                .containsOnly("rule:" + o.criterion().cliName());
+        assertThat(r.run().trace()).extracting(TraceRow::event).filteredOn(e -> !e.isEmpty())
+                .containsExactly("fine-grain", "hand-off", "fine-grain", "stop");
+        // the full-rank stages learned on Spark
+        assertThat(stages.get(0).bestValidationLoss()).isLessThan(stages.get(0).startValidationLoss());
+        assertThat(stages.get(1).bestValidationLoss()).isLessThan(stages.get(1).startValidationLoss());
+    }
+
     @Test
     void aSparkTrainedBundleLoadsWithDl4jAndEvaluates(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("model.zip");
