@@ -1,6 +1,7 @@
 package io.github.finegrain.cli;
 
 import io.github.finegrain.data.ExampleSet;
+import io.github.finegrain.train.ExampleFileRows;
 import io.github.finegrain.train.MultiResolutionOptions;
 import io.github.finegrain.train.MultiResolutionTrainer;
 import java.util.Map;
@@ -31,6 +32,16 @@ public interface SparkTraining {
      */
     Outcome fit(String master, MultiResolutionOptions options, ExampleSet train, ExampleSet validation,
             MultiResolutionTrainer.Progress progress);
+
+    /**
+     * Runs the options' ladder on Spark at {@code master} on the training split of an example file, which the
+     * executors read block by block (the driver holds only {@code train}'s per-player counts).
+     *
+     * @param train      the driver's scan of the training split ({@link ExampleFileRows#scan})
+     * @param validation validation examples, scored on the driver
+     */
+    Outcome fit(String master, MultiResolutionOptions options, ExampleFileRows train, ExampleSet validation,
+            MultiResolutionTrainer.Progress progress) throws java.io.IOException;
 
     /**
      * The Spark implementation of this build.

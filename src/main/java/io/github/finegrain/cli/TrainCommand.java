@@ -325,9 +325,10 @@ public final class TrainCommand implements Callable<Integer> {
                 MultiResolutionTrainer.Result result;
                 Map<String, Object> sparkJson = null;
                 if (sparkTraining != null) {
-                    // no checkpoints on Spark (yet): the driver holds the whole run
-                    SparkTraining.Outcome o = sparkTraining.fit(sparkMaster, options, train, val,
-                            new StageProgressBar(out));
+                    // no checkpoints on Spark (yet); with --examples the executors read the training split
+                    SparkTraining.Outcome o = streamedTrain != null
+                            ? sparkTraining.fit(sparkMaster, options, streamedTrain, val, new StageProgressBar(out))
+                            : sparkTraining.fit(sparkMaster, options, train, val, new StageProgressBar(out));
                     result = o.result();
                     sparkJson = o.spark();
                 } else if (streamedTrain != null) {
@@ -417,9 +418,9 @@ public final class TrainCommand implements Callable<Integer> {
             if (schedule.equals("single")) {
                 throw new IllegalArgumentException("--spark trains the multires or fixed schedule, not single");
             }
-            if (resume != null || examplesFile != null) {
-                throw new IllegalArgumentException("--spark does not take " + (resume != null ? "--resume" : "--examples")
-                        + " yet: it trains on the bundled data or --data, without checkpoints");
+            if (resume != null) {
+                throw new IllegalArgumentException("--spark does not take --resume yet: a Spark run writes no "
+                        + "checkpoints");
             }
         }
         if (examplesFile != null && data != null) {

@@ -38,4 +38,22 @@ class TrainSparkCommandTest {
         assertThat(m.get("test").get("rocAuc").asDouble()).isBetween(0.5, 1.0);
         assertThat(out.toString()).contains("Wrote " + run.resolve("model.zip"));
     }
+
+    @Test
+    void trainOnSparkFromAnExampleFileReadByTheExecutors() throws Exception {
+        Path f = dir.resolve("planted.fgex");
+        io.github.finegrain.data.PlantedData.write(10, new int[] {4000, 500, 500}, 2, 0.15, 2.0, 3, f, "{}");
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        Path run = dir.resolve("run");
+        int code = CliRuns.run(out, err, new String[] {"train", "--spark", "local[2]", "--examples", f.toString(),
+                "--run-dir", run.toString(), "--batch", "256", "--min-steps", "4", "--max-steps-per-stage", "8",
+                "--min-task-examples", "100"});
+        assertThat(code).as(err.toString()).isZero();
+        JsonNode m = JsonFiles.readTree(run.resolve("metrics.json"), "metrics");
+        assertThat(m.get("data").get("train").get("streamed").asBoolean()).isTrue();
+        assertThat(m.get("tasks").asInt()).isEqualTo(11); // ten players and the league
+        assertThat(Files.readAllLines(run.resolve("trace.csv"))).hasSize(m.get("spark").get("rounds").asInt() + 1);
+        assertThat(m.get("stages").size()).isEqualTo(6);
+    }
 }

@@ -159,6 +159,35 @@ class SparkTrainingTest {
     }
 
     @Test
+    void theExecutorsReadTheSameTrainingRowsFromAnExampleFileAsTheLocalReader(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("planted.fgex");
+        io.github.finegrain.data.PlantedData.write(6, new int[] {1500, 200, 100}, 2, 0.2, 2.0, 3, f, "{}");
+        io.github.finegrain.data.ExampleFile file = io.github.finegrain.data.ExampleFile.open(f);
+        io.github.finegrain.train.ExampleFileRows scan = io.github.finegrain.train.ExampleFileRows.scan(file,
+                Split.TRAIN, Long.MAX_VALUE);
+        TaskIndex tasks = TaskIndex.fromCounts(scan.taskCounts(), 100);
+        // blocks of 400 examples, minibatches of 128 rows, 3 partitions: the rows are spread over 4 blocks
+        List<DataSet> batches = SparkExampleFiles.minibatches(sc, scan, Split.TRAIN, tasks, 128, DataType.FLOAT, 7,
+                400, 3).collect();
+        assertThat(batches).allSatisfy(b -> assertThat(b.numExamples()).isBetween(1, 128));
+        DataSet local = ExampleRows.training(file.read(Split.TRAIN), tasks, DataType.FLOAT);
+        assertThat(sortedRows(DataSet.merge(batches))).containsExactly(sortedRows(local));
+        assertThat(local.numExamples()).isGreaterThan(1500); // league rows and task rows
+    }
+
+    /** The rows of {@code d} (features then label) as strings, sorted: the multiset of rows. */
+    private static String[] sortedRows(DataSet d) {
+        double[][] x = d.getFeatures().toDoubleMatrix();
+        double[] y = d.getLabels().reshape(d.numExamples()).toDoubleVector();
+        String[] rows = new String[x.length];
+        for (int i = 0; i < x.length; i++) {
+            rows[i] = java.util.Arrays.toString(x[i]) + "->" + y[i];
+        }
+        java.util.Arrays.sort(rows);
+        return rows;
+    }
+
+    @Test
     void theEntropyListenerAttachedToASparkNetworkDoesNotThrow() {
         TaskIndex tasks = run.model().tasks();
         MultiLayerNetwork net = run.model().network().clone();
