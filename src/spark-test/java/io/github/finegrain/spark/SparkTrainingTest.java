@@ -108,6 +108,9 @@ class SparkTrainingTest {
             // the driver's reading of each round: a normalized entropy of what the round changed
             assertThat(r.reading().windowCompleted()).isTrue();
             assertThat(r.reading().windowNormalized()).isGreaterThan(0.05).isLessThanOrEqualTo(1.0);
+            assertThat(r.reading().minibatchNormalized()).isGreaterThan(0.05).isLessThanOrEqualTo(1.0);
+            // under Adam the window reading is the averaged first moment's, not the parameter change's
+            assertThat(r.reading().window()).isNotEqualTo(r.reading().minibatch());
             assertThat(r.validationLoss()).isFinite();
         }
         // the final model is the stage with the lowest best validation loss, with that stage's parameters

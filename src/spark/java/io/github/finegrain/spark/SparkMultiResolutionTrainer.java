@@ -34,12 +34,15 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.updater.BaseMultiLayerUpdater;
+import org.deeplearning4j.nn.updater.UpdaterBlock;
 import org.deeplearning4j.spark.api.Repartition;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scala.Tuple2;
@@ -58,16 +61,22 @@ import scala.Tuple2;
  * {@code averagingFrequency} to a worker, each worker trains on its share from the broadcast parameters and updater
  * state, and the driver averages parameters and updater state (one {@code SparkDl4jMultiLayer.fit} = one round).
  *
- * <p><b>The entropy of a round</b> (paper Sec. 3.1, the driver's reading): with Δ = θ_after − θ_before of the
- * court-mode parameter (F[a, b, c] of the full-rank layer, B[b, k] of the CP layer), the mass of court cell b is
- * m_b = Σ over the other axes of |Δ| (tasks and defender cells, or the rank), and S = −Σ_b P_b log P_b with
- * P_b = m_b / Σ m, normalized by log(#court cells). It is handed to the rule as a completed window
- * ({@link EntropyReading#windowCompleted()}; {@code minibatch} and {@code window} statistics both hold it). How it
- * relates to the single-machine window reading (S of |Σ_window g|): with plain SGD, Δ = −η/workers · Σ g over the
- * round's {@code workers × averagingFrequency} minibatches, so the two are the same statistic of a window of that
- * many minibatches (the default averaging frequency makes a round as long as the options' window W). With Adam
- * (the workers' updater for {@code adam} and {@code lazy-adam}) each coordinate of Δ is rescaled by Adam's
- * preconditioner, and L2 enters Δ, so the reading is of the preconditioned update, not the raw gradient.
+ * <p><b>The entropy of a round</b> (paper Sec. 3.1, the driver's readings), for the court-mode parameter θ
+ * (F[a, b, c] of the full-rank layer, B[b, k] of the CP layer): the mass of court cell b is the sum over the other
+ * axes (tasks and defender cells, or the rank) of |x|, and S = −Σ_b P_b log P_b with P_b = m_b / Σ m, normalized by
+ * log(#court cells). Two readings go into the {@link EntropyReading}, both as of a completed window:
+ * <ul>
+ * <li>{@code minibatch} (trace {@code entropy}): x = Δθ = θ_after − θ_before, what the round changed. With plain
+ * SGD, Δθ = −η/workers · Σ g over the round's {@code workers × averagingFrequency} minibatches (plus L2), which is
+ * the single-machine window statistic S of |Σ_window g| for a window of that many minibatches (the default averaging
+ * frequency makes a round as long as the options' window W). With Adam, Δθ is Adam-preconditioned: every touched
+ * coordinate moves by about η whatever its gradient, so S(Δθ) only says which cells the data touched (measured on the
+ * bundled data: 0.99 normalized at every round, and the plateau rule fires as soon as it may).</li>
+ * <li>{@code window} (trace {@code windowEntropy}; what the window rules decide on): x = Adam's first moment m,
+ * averaged over the workers with the updater state: an exponential moving average of the signed gradient
+ * (β₁ = 0.9: about the last 10 minibatches of each worker), the counterpart of the single-machine Σ_window g.
+ * When the updater keeps no first moment (SGD, AdaGrad) it is the Δθ reading.</li>
+ * </ul>
  *
  * <p><b>Counting.</b> A stage's step count (the rule's {@code minSteps}, {@code maxStepsPerStage}, the trace's
  * iteration) counts minibatches trained, summed over workers; the rule observes once per round, validation runs on the
@@ -379,15 +388,20 @@ public final class SparkMultiResolutionTrainer {
                 stageRounds++;
                 steps += done;
                 long e0 = System.nanoTime();
-                INDArray delta = locate(after).layer.getParam(at.conf.courtModeParam()).sub(before);
+                Located now = locate(after);
+                INDArray delta = now.layer.getParam(at.conf.courtModeParam()).sub(before);
                 double[] mass = delta.norm1(others).toDoubleVector();
                 delta.close();
                 before.close();
+                double logCells = Math.log(Math.max(2, cells));
                 double entropy = SpatialEntropy.entropy(mass);
-                double normalized = entropy / Math.log(Math.max(2, cells));
+                INDArray moment = firstMoment(after, now);
+                double windowEntropy = moment == null ? entropy
+                        : SpatialEntropy.entropy(moment.norm1(others).toDoubleVector());
                 double loss = spark.getScore();
-                EntropyReading reading = new EntropyReading(iteration + steps, loss, entropy, normalized, true,
-                        entropy, normalized, Double.NaN, Double.NaN, Double.NaN, System.nanoTime() - e0);
+                EntropyReading reading = new EntropyReading(iteration + steps, loss, entropy, entropy / logCells,
+                        true, windowEntropy, windowEntropy / logCells, Double.NaN, Double.NaN, Double.NaN,
+                        System.nanoTime() - e0);
                 if (progress != null) {
                     progress.step(s, steps, loss);
                 }
@@ -423,6 +437,37 @@ public final class SparkMultiResolutionTrainer {
             return new Stage(trained, steps, stageRounds, endReason, startLoss, bestLoss, bestStep, stepNanos / 1e9,
                     validationNanos / 1e9);
         }
+    }
+
+    /**
+     * The averaged first moment m of the court-mode parameter (Adam and its relatives keep one: an exponential
+     * moving average of the signed gradient, averaged over the workers with the rest of the updater state), shaped
+     * like the parameter; null when the network's updater keeps none (SGD, AdaGrad) or has no state yet.
+     */
+    static INDArray firstMoment(MultiLayerNetwork net, Located at) {
+        if (!(net.getUpdater() instanceof BaseMultiLayerUpdater<?> updater)) {
+            return null;
+        }
+        String key = at.conf.courtModeParam();
+        for (UpdaterBlock block : updater.getUpdaterBlocks()) {
+            for (UpdaterBlock.ParamState ps : block.getLayersAndVariablesInBlock()) {
+                if (ps.getLayer() != at.layer || !ps.getParamName().equals(key)) {
+                    continue;
+                }
+                java.util.Map<String, INDArray> state = block.getGradientUpdater() == null ? null
+                        : block.getGradientUpdater().getState();
+                INDArray m = state == null ? null : state.get("M");
+                if (m == null) {
+                    return null;
+                }
+                long off = ps.getParamOffsetStart() - block.getParamOffsetStart();
+                long len = (long) ps.getParamOffsetEnd() - ps.getParamOffsetStart();
+                // the layer's parameter views are 'c'-order reshapes of its slice of the flat vector
+                return m.reshape(m.length()).get(NDArrayIndex.interval(off, off + len))
+                        .reshape('c', at.layer.getParam(key).shape());
+            }
+        }
+        return null;
     }
 
     /** The spatial layer of a network and its configuration. */
