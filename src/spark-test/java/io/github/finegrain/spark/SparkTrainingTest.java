@@ -73,7 +73,7 @@ class SparkTrainingTest {
 
     /**
      * Full-rank 4x5 → 8x10 (fine-graining), the CP hand-off at 8x10, CP 8x10 → 20x25 (fine-graining); each stage
-     * ends by the steps rule after 12 minibatches, i.e. 3 rounds of 2 workers × 2 minibatches.
+     * ends at the step limit of 12 minibatches (the rule never fires), i.e. 3 rounds of 2 workers × 2 minibatches.
      */
     static MultiResolutionOptions options() {
         GridSpec d3 = GridSpec.defenderBox(3, 3);
@@ -83,18 +83,18 @@ class SparkTrainingTest {
                 new StageSpec(ModelKind.FULL_RANK, GridSpec.court(8, 10), d3),
                 new StageSpec(ModelKind.CP, GridSpec.court(8, 10), d3),
                 new StageSpec(ModelKind.CP, GridSpec.court(20, 25), d6));
-        return MultiResolutionOptions.builder().ladder(ladder).rank(4).criterion(FineGrainRules.Criterion.STEPS)
-                .rules(new FineGrainRules.Parameters(0.005, 0, 0, 3, 0.001, 12, 2)).batchSize(256)
-                .optimizer("adam").dataType(DataType.DOUBLE).seed(5L).maxStepsPerStage(100).build();
+        return MultiResolutionOptions.builder().ladder(ladder).rank(4).criterion(FineGrainRules.Criterion.NEVER)
+                .batchSize(256).optimizer("adam").dataType(DataType.DOUBLE).seed(5L).maxStepsPerStage(12).build();
     }
 
     @Test
-    void bothLayersTrainOnSparkAndTheDriverFineGrainsAndHandsOffByTheRule() {
+    void bothLayersTrainOnSparkAndTheDriverFineGrainsAndHandsOff() {
         assertThat(run.stages()).extracting(StageRecord::kind).containsExactly("full-rank", "full-rank", "cp", "cp");
         assertThat(run.stages()).extracting(StageRecord::court).containsExactly("4x5", "8x10", "8x10", "20x25");
-        assertThat(run.stages()).extracting(StageRecord::endReason).containsOnly("rule:steps");
+        assertThat(run.stages()).extracting(StageRecord::endReason).containsOnly("max-steps");
         assertThat(run.stages()).extracting(StageRecord::iterations).containsOnly(12);
         assertThat(spark.rounds()).isEqualTo(12);
+        assertThat(spark.reading()).isEqualTo(SparkMultiResolutionTrainer.READING_FIRST_MOMENT);
         assertThat(spark.workers()).isEqualTo(2);
         assertThat(run.trace()).hasSize(12);
         assertThat(run.trace()).extracting(TraceRow::event).filteredOn(e -> !e.isEmpty())

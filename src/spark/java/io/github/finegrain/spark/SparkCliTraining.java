@@ -70,6 +70,7 @@ public final class SparkCliTraining implements SparkTraining {
         spark.put("averagingFrequency", r.averagingFrequency());
         spark.put("trainingMaster", "parameter-averaging");
         spark.put("workerUpdater", options.updater().getClass().getSimpleName());
+        spark.put("entropyReading", r.reading());
         return new Outcome(r.run(), spark);
     }
 }

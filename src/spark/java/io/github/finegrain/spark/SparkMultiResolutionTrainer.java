@@ -121,9 +121,17 @@ public final class SparkMultiResolutionTrainer {
      * @param rounds             parameter-averaging rounds over all stages
      * @param workers            workers per round
      * @param averagingFrequency minibatches per worker per round
+     * @param reading            what the window reading measured: {@link #READING_FIRST_MOMENT} (every round's updater
+     *                           kept a first moment) or {@link #READING_PARAMETER_CHANGE} (at least one did not)
      */
-    public record Result(MultiResolutionTrainer.Result run, int rounds, int workers, int averagingFrequency) {
+    public record Result(MultiResolutionTrainer.Result run, int rounds, int workers, int averagingFrequency,
+            String reading) {
     }
+
+    /** {@link Result#reading()}: the window reading is the entropy of the averaged first moment (Adam). */
+    public static final String READING_FIRST_MOMENT = "first-moment";
+    /** {@link Result#reading()}: the window reading is the entropy of the round's parameter change. */
+    public static final String READING_PARAMETER_CHANGE = "parameter-change";
 
     private final JavaSparkContext sc;
     private final MultiResolutionOptions options;
@@ -205,7 +213,8 @@ public final class SparkMultiResolutionTrainer {
         try {
             Run run = new Run(byId, batchCount, workers, frequency, tasks, positiveRate, fingerprint, val, valLabels);
             MultiResolutionTrainer.Result r = run.run();
-            return new Result(r, run.rounds, workers, frequency);
+            return new Result(r, run.rounds, workers, frequency,
+                    run.deltaReadings > 0 ? READING_PARAMETER_CHANGE : READING_FIRST_MOMENT);
         } finally {
             byId.unpersist(false);
         }
@@ -232,6 +241,8 @@ public final class SparkMultiResolutionTrainer {
         private int roundsPerEpoch;
         private Broadcast<int[]> order;
         private int rounds;
+        /** Rounds whose window reading fell back to the parameter change (no first moment). */
+        private int deltaReadings;
 
         Run(JavaPairRDD<Long, DataSet> byId, int batchCount, int workers, int frequency, TaskIndex tasks,
                 double positiveRate, String fingerprint, DataSet val, byte[] valLabels) {
@@ -396,6 +407,9 @@ public final class SparkMultiResolutionTrainer {
                 double logCells = Math.log(Math.max(2, cells));
                 double entropy = SpatialEntropy.entropy(mass);
                 INDArray moment = firstMoment(after, now);
+                if (moment == null) {
+                    deltaReadings++;
+                }
                 double windowEntropy = moment == null ? entropy
                         : SpatialEntropy.entropy(moment.norm1(others).toDoubleVector());
                 double loss = spark.getScore();
