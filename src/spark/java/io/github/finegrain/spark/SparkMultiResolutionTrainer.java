@@ -55,11 +55,14 @@ import scala.Tuple2;
  * and parameters) and performs the fine-graining or the CP hand-off with the same {@link SwapStep} (hence the same
  * {@link StageTransition}), then continues with a new {@code SparkDl4jMultiLayer} on the new network.
  *
- * <p><b>Rounds.</b> The training minibatches live in a cached RDD (never collected on the driver). Each epoch the
+ * <p><b>Rounds.</b> The training minibatches come as an RDD that is never collected on the driver. Each epoch the
  * driver draws a permutation of the minibatch ids (ints, not data; seeded by the options' seed and the epoch) and
- * cuts it into rounds of {@code workers × averagingFrequency} minibatches; a round's minibatches are partitioned
- * {@code averagingFrequency} to a worker, each worker trains on its share from the broadcast parameters and updater
- * state, and the driver averages parameters and updater state (one {@code SparkDl4jMultiLayer.fit} = one round).
+ * cuts it into rounds of {@code workers × averagingFrequency} minibatches; one shuffle puts the epoch's minibatches
+ * into one partition per (round, worker), persisted (memory, then disk) for the epoch, and the source RDD is read
+ * again the next epoch (an example file is read once an epoch, like the single machine's streamed training). A
+ * round is a pruned view of its {@code workers} partitions: each worker trains on its {@code averagingFrequency}
+ * minibatches from the broadcast parameters and updater state, and the driver averages parameters and updater
+ * state (one {@code SparkDl4jMultiLayer.fit} = one round).
  *
  * <p><b>The entropy of a round</b> (paper Sec. 3.1, the driver's readings), for the court-mode parameter θ
  * (F[a, b, c] of the full-rank layer, B[b, k] of the CP layer): the mass of court cell b is the sum over the other
@@ -178,8 +181,9 @@ public final class SparkMultiResolutionTrainer {
         rows.shuffle(options.seed());
         List<DataSet> batches = rows.batchBy(options.batchSize());
         int workers = workers();
+        // cached: the driver's rows are in memory anyway, and every epoch reads them again
         JavaRDD<DataSet> minibatches = sc.parallelize(batches, Math.max(workers, Math.min(batches.size(),
-                4 * workers)));
+                4 * workers))).persist(StorageLevel.MEMORY_ONLY());
         try {
             return fit(minibatches, tasks, positives, fingerprint,
                     ExampleRows.scoring(validation, tasks, options.dataType()), validation.labels());
@@ -204,20 +208,21 @@ public final class SparkMultiResolutionTrainer {
         int workers = workers();
         int frequency = settings.averagingFrequency() > 0 ? settings.averagingFrequency()
                 : Math.max(1, (options.window() + workers - 1) / workers);
-        JavaPairRDD<Long, DataSet> byId = minibatches.zipWithIndex().mapToPair(t -> new Tuple2<>(t._2(), t._1()))
-                .persist(StorageLevel.MEMORY_ONLY());
+        // ids in the RDD's order (deterministic when recomputed: the source is read again every epoch)
+        JavaPairRDD<Long, DataSet> byId = minibatches.zipWithIndex().mapToPair(t -> new Tuple2<>(t._2(), t._1()));
         int batchCount = (int) byId.count();
         if (batchCount == 0) {
             throw new IllegalArgumentException("no training minibatches");
         }
+        Run run = new Run(byId, batchCount, workers, frequency, tasks, positiveRate, fingerprint, val, valLabels);
+        MultiResolutionTrainer.Result r;
         try {
-            Run run = new Run(byId, batchCount, workers, frequency, tasks, positiveRate, fingerprint, val, valLabels);
-            MultiResolutionTrainer.Result r = run.run();
-            return new Result(r, run.rounds, workers, frequency,
-                    run.deltaReadings > 0 ? READING_PARAMETER_CHANGE : READING_FIRST_MOMENT);
+            r = run.run();
         } finally {
-            byId.unpersist(false);
+            run.release();
         }
+        return new Result(r, run.rounds, workers, frequency,
+                run.deltaReadings > 0 ? READING_PARAMETER_CHANGE : READING_FIRST_MOMENT);
     }
 
     private int workers() {
@@ -239,7 +244,8 @@ public final class SparkMultiResolutionTrainer {
         private int epoch;
         private int roundInEpoch;
         private int roundsPerEpoch;
-        private Broadcast<int[]> order;
+        /** This epoch's minibatches, one partition per (round, worker); persisted for the epoch. */
+        private JavaPairRDD<Integer, DataSet> epochData;
         private int rounds;
         /** Rounds whose window reading fell back to the parameter change (no first moment). */
         private int deltaReadings;
@@ -262,9 +268,10 @@ public final class SparkMultiResolutionTrainer {
          * {@code workers} partitions.
          */
         JavaRDD<DataSet> nextRound() {
-            if (order == null || roundInEpoch == roundsPerEpoch) {
-                if (order != null) {
-                    order.destroy();
+            int perRound = workers * frequency;
+            if (epochData == null || roundInEpoch == roundsPerEpoch) {
+                if (epochData != null) {
+                    epochData.unpersist(false);
                 }
                 epoch++;
                 int[] position = new int[batchCount]; // minibatch id -> position in this epoch
@@ -279,17 +286,32 @@ public final class SparkMultiResolutionTrainer {
                 for (int i = 0; i < perm.length; i++) {
                     position[perm[i]] = i;
                 }
-                order = sc.broadcast(position);
-                roundsPerEpoch = (batchCount + workers * frequency - 1) / (workers * frequency);
+                roundsPerEpoch = (batchCount + perRound - 1) / perRound;
                 roundInEpoch = 0;
+                // one shuffle an epoch: position p goes to round p / perRound, worker p % workers, i.e. partition
+                // round * workers + worker (a HashPartitioner of n partitions puts key k < n into partition k)
+                Broadcast<int[]> o = sc.broadcast(position);
+                int w = workers;
+                epochData = byId.mapToPair(t -> {
+                    int p = o.value()[(int) (long) t._1()];
+                    return new Tuple2<>(p / perRound * w + p % w, t._2());
+                }).partitionBy(new HashPartitioner(roundsPerEpoch * workers))
+                        .persist(StorageLevel.MEMORY_AND_DISK());
+                epochData.count(); // materialize now, so that the broadcast can go
+                o.destroy();
             }
-            Broadcast<int[]> o = order;
-            int perRound = workers * frequency;
             int round = roundInEpoch++;
-            int w = workers;
-            return byId.filter(t -> o.value()[(int) (long) t._1()] / perRound == round)
-                    .mapToPair(t -> new Tuple2<>(o.value()[(int) (long) t._1()] % w, t._2()))
-                    .partitionBy(new HashPartitioner(w)).values();
+            org.apache.spark.rdd.RDD<Tuple2<Integer, DataSet>> pruned = org.apache.spark.rdd.PartitionPruningRDD
+                    .create(epochData.rdd(), new PartitionRange(round * workers, (round + 1) * workers));
+            return new JavaRDD<>(pruned, scala.reflect.ClassTag$.MODULE$.apply(Tuple2.class)).map(Tuple2::_2);
+        }
+
+        /** Drops the epoch's persisted minibatches. */
+        void release() {
+            if (epochData != null) {
+                epochData.unpersist(false);
+                epochData = null;
+            }
         }
 
         MultiResolutionTrainer.Result run() {
@@ -344,9 +366,6 @@ public final class SparkMultiResolutionTrainer {
                 SwapStep.Swapped next = swap.next(TrainingStep.dense(net), stage, ladder.get(s + 1));
                 net = next.step().network();
                 handOffFit = next.handOffFit();
-            }
-            if (order != null) {
-                order.destroy();
             }
             finalNet.setListeners();
             TrainedModel model = new TrainedModel(finalNet, tasks, options.seed(), fingerprint);
@@ -482,6 +501,25 @@ public final class SparkMultiResolutionTrainer {
             }
         }
         return null;
+    }
+
+    /** Keeps the partitions {@code [from, to)} of an RDD (for {@code PartitionPruningRDD}, on the driver). */
+    private static final class PartitionRange extends scala.runtime.AbstractFunction1<Object, Object>
+            implements java.io.Serializable {
+        private static final long serialVersionUID = 1L;
+        private final int from;
+        private final int to;
+
+        PartitionRange(int from, int to) {
+            this.from = from;
+            this.to = to;
+        }
+
+        @Override
+        public Object apply(Object partition) {
+            int p = (Integer) partition;
+            return p >= from && p < to;
+        }
     }
 
     /** The spatial layer of a network and its configuration. */
