@@ -227,6 +227,12 @@ public final class TrainCommand implements Callable<Integer> {
                     + "task (default: ${DEFAULT-VALUE}).")
     int minTaskExamples;
 
+    @Option(names = "--spark", paramLabel = "MASTER",
+            description = "Train the multires or fixed schedule on Apache Spark at MASTER (e.g. local[2] or "
+                    + "spark://host:7077) with DL4J's parameter averaging; the driver measures each round's spatial "
+                    + "entropy and performs the swaps. Needs a build with the spark profile (mvn -Pspark package).")
+    String sparkMaster;
+
     @Option(names = "--max-train-examples", paramLabel = "N",
             description = "Use only the first N training examples (a quick slice for smoke tests).")
     Integer maxTrainExamples;
@@ -238,6 +244,7 @@ public final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--resume works with --schedule multires or fixed");
         }
         validateOptions();
+        SparkTraining sparkTraining = sparkMaster == null ? null : SparkTraining.load();
         if (resume != null) {
             // the resumed run keeps the options it was started with (run-options.json): refuse changes, not ignore them
             List<String> fixed = spec.commandLine().getParseResult().matchedOptions().stream()
@@ -338,7 +345,15 @@ public final class TrainCommand implements Callable<Integer> {
                         .withProgress(new StageProgressBar(out));
                 Path checkpoint = dir.resolve("checkpoint");
                 MultiResolutionTrainer.Result result;
-                if (streamedTrain != null) {
+                Map<String, Object> sparkJson = null;
+                if (sparkTraining != null) {
+                    // no checkpoints on Spark (yet); with --examples the executors read the training split
+                    SparkTraining.Outcome o = streamedTrain != null
+                            ? sparkTraining.fit(sparkMaster, options, streamedTrain, val, new StageProgressBar(out))
+                            : sparkTraining.fit(sparkMaster, options, train, val, new StageProgressBar(out));
+                    result = o.result();
+                    sparkJson = o.spark();
+                } else if (streamedTrain != null) {
                     StreamedTrainingData sd = streamedData(options, val);
                     result = resume != null ? trainer.resume(sd, checkpoint)
                             : trainer.fit(sd, checkpoint, Integer.MAX_VALUE);
@@ -376,6 +391,9 @@ public final class TrainCommand implements Callable<Integer> {
                 metrics.put("trainingRows", result.trainingRows());
                 metrics.put("l2Applied", result.l2());
                 metrics.put("options", options);
+                if (sparkJson != null) {
+                    metrics.put("spark", sparkJson);
+                }
             }
             default -> throw new IllegalArgumentException("--schedule must be multires, fixed or single, found '"
                     + schedule + "'");
@@ -409,7 +427,7 @@ public final class TrainCommand implements Callable<Integer> {
         printMetrics(out, "distance-to-basket baseline", base.test());
         Path report = PlotCommand.writeReport(model, dir.resolve("trace.csv"), dir.resolve("metrics.json"),
                 dir.resolve("report"), 6);
-        if (!schedule.equals("single")) {
+        if (!schedule.equals("single") && sparkMaster == null) {
             // only now, with every output written, is the run finished: a run that failed before can be resumed
             io.github.finegrain.train.RunCheckpoint.markFinished(dir.resolve("checkpoint"));
         }
@@ -420,6 +438,15 @@ public final class TrainCommand implements Callable<Integer> {
 
     /** Fails fast on bad option values, before any data is read or any file written. */
     private void validateOptions() {
+        if (sparkMaster != null) {
+            if (schedule.equals("single")) {
+                throw new IllegalArgumentException("--spark trains the multires or fixed schedule, not single");
+            }
+            if (resume != null) {
+                throw new IllegalArgumentException("--spark does not take --resume yet: a Spark run writes no "
+                        + "checkpoints");
+            }
+        }
         if (examplesFile != null && data != null) {
             throw new IllegalArgumentException("--examples and --data exclude each other");
         }

@@ -1,9 +1,7 @@
 package io.github.finegrain.data;
 
 import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -24,7 +22,8 @@ import java.nio.file.Path;
  * strings of at most {@value #MAX_STRING_CHARS} characters, numbers of at most {@value #MAX_NUMBER_CHARS} digits,
  * and a file of at most the size its caller allows (by default {@value #DEFAULT_MAX_BYTES} bytes). Only regular
  * files are read (a FIFO, a device or a folder in place of a JSON file is refused instead of blocking).
- * Duplicate keys are an error.
+ * Duplicate keys are an error. The limits are checked by finegrain's own parser wrapper rather than Jackson 2.15's
+ * {@code StreamReadConstraints}: finegrain stays on Jackson 2.13 to coexist with Apache Spark 3.3.
  */
 public final class JsonFiles {
     /** Deepest nesting of arrays and objects accepted. */
@@ -46,15 +45,7 @@ public final class JsonFiles {
      * too, so that what is written can be read back.
      */
     public static ObjectMapper create() {
-        JsonFactory factory = JsonFactory.builder()
-                .streamReadConstraints(StreamReadConstraints.builder()
-                        .maxNestingDepth(MAX_NESTING)
-                        .maxStringLength(MAX_STRING_CHARS)
-                        .maxNumberLength(MAX_NUMBER_CHARS)
-                        .maxNameLength(MAX_STRING_CHARS)
-                        .build())
-                .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-                .build();
+        LimitedJsonFactory factory = new LimitedJsonFactory(MAX_NESTING, MAX_STRING_CHARS, MAX_NUMBER_CHARS);
         return new ObjectMapper(factory).enable(SerializationFeature.INDENT_OUTPUT)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
                 .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS);

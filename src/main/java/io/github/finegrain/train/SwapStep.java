@@ -8,32 +8,34 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
  * first CP stage sits at finer grids than the last full-rank one. The network the stage ended with is not modified
  * (the trainer may keep it as the run's best); the step of the next stage comes from the current step
  * ({@link TrainingStep#fineGrained}, {@link TrainingStep#handedOff}), so it can carry its optimizer state.
+ * Public so that other stage loops (the Spark trainer of the {@code spark} build profile) swap with this same code.
  */
-final class SwapStep {
+public final class SwapStep {
     /**
      * The next stage's step and, for a hand-off, the CP-ALS fit (else NaN).
      *
      * @param step       the next stage's training step (its network is the new network)
      * @param handOffFit CP-ALS fit of F, or NaN for a fine-graining
      */
-    record Swapped(TrainingStep step, double handOffFit) {
+    public record Swapped(TrainingStep step, double handOffFit) {
     }
 
     private final StageTransition transition;
     private final MultiResolutionOptions options;
 
-    SwapStep(StageTransition transition, MultiResolutionOptions options) {
+    /** Swaps with {@code transition}, at the options' rank, seed and CP learning rate. */
+    public SwapStep(StageTransition transition, MultiResolutionOptions options) {
         this.transition = transition;
         this.options = options;
     }
 
     /** The event name of the swap from {@code from} to {@code to}: {@code hand-off} or {@code fine-grain}. */
-    static String event(StageSpec from, StageSpec to) {
+    public static String event(StageSpec from, StageSpec to) {
         return to.kind() != from.kind() ? "hand-off" : "fine-grain";
     }
 
     /** Moves {@code step}'s network from stage {@code from} to stage {@code to}. */
-    Swapped next(TrainingStep step, StageSpec from, StageSpec to) {
+    public Swapped next(TrainingStep step, StageSpec from, StageSpec to) {
         MultiLayerNetwork net = step.network();
         net.setListeners();
         if (to.kind() == from.kind()) {

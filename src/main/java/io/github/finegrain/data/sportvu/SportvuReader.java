@@ -3,7 +3,6 @@ package io.github.finegrain.data.sportvu;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import io.github.finegrain.data.CountingInputStream;
 import io.github.finegrain.data.DataFormatException;
@@ -70,7 +69,6 @@ public final class SportvuReader {
 
     private static final JsonFactory JSON = JsonFactory.builder()
             .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-            .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
             .build();
 
     /** Receives what the reader finds, in file order. */
