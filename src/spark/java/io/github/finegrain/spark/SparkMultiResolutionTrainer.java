@@ -214,7 +214,9 @@ public final class SparkMultiResolutionTrainer {
         if (batchCount == 0) {
             throw new IllegalArgumentException("no training minibatches");
         }
-        Run run = new Run(byId, batchCount, workers, frequency, tasks, positiveRate, fingerprint, val, valLabels);
+        // the rows of an epoch (one more pass over the source), for the L2 prior (MultiResolutionOptions#l2For)
+        long trainingRows = byId.values().map(d -> (long) d.numExamples()).reduce(Long::sum);
+        Run run = new Run(byId, batchCount, trainingRows, workers, frequency, tasks, positiveRate, fingerprint, val, valLabels);
         MultiResolutionTrainer.Result r;
         try {
             r = run.run();
@@ -233,6 +235,7 @@ public final class SparkMultiResolutionTrainer {
     private final class Run {
         private final JavaPairRDD<Long, DataSet> byId;
         private final int batchCount;
+        private final long trainingRows;
         private final int workers;
         private final int frequency;
         private final TaskIndex tasks;
@@ -250,10 +253,11 @@ public final class SparkMultiResolutionTrainer {
         /** Rounds whose window reading fell back to the parameter change (no first moment). */
         private int deltaReadings;
 
-        Run(JavaPairRDD<Long, DataSet> byId, int batchCount, int workers, int frequency, TaskIndex tasks,
-                double positiveRate, String fingerprint, DataSet val, byte[] valLabels) {
+        Run(JavaPairRDD<Long, DataSet> byId, int batchCount, long trainingRows, int workers, int frequency,
+                TaskIndex tasks, double positiveRate, String fingerprint, DataSet val, byte[] valLabels) {
             this.byId = byId;
             this.batchCount = batchCount;
+            this.trainingRows = trainingRows;
             this.workers = workers;
             this.frequency = frequency;
             this.tasks = tasks;
@@ -317,8 +321,8 @@ public final class SparkMultiResolutionTrainer {
         MultiResolutionTrainer.Result run() {
             long t0 = System.nanoTime();
             double rate = Math.min(Math.max(positiveRate, 1e-4), 1 - 1e-4);
-            SpatialNetworks.Options netOptions = new SpatialNetworks.Options(options.updater(), options.l2(),
-                    options.positiveWeight(), options.seed(), options.dataType());
+            SpatialNetworks.Options netOptions = new SpatialNetworks.Options(options.updater(),
+                    options.l2For(trainingRows), options.positiveWeight(), options.seed(), options.dataType());
             List<StageSpec> ladder = options.ladder();
             StageSpec first = ladder.get(0);
             MultiLayerNetwork net = transition.create(first, tasks.size(), Math.log(rate / (1 - rate)),
@@ -340,7 +344,7 @@ public final class SparkMultiResolutionTrainer {
                 boolean last = s + 1 == ladder.size();
                 long stageStart = System.nanoTime();
                 Stage o = stage(s, stage, last ? "stop" : SwapStep.event(stage, ladder.get(s + 1)), net, iteration,
-                        t0);
+                        t0, validationSeconds);
                 net = o.network;
                 iteration += o.steps;
                 stepSeconds += o.stepSeconds;
@@ -370,7 +374,7 @@ public final class SparkMultiResolutionTrainer {
             finalNet.setListeners();
             TrainedModel model = new TrainedModel(finalNet, tasks, options.seed(), fingerprint);
             return new MultiResolutionTrainer.Result(model, stages, trace, (System.nanoTime() - t0) / 1e9,
-                    stepSeconds, validationSeconds, finalStage);
+                    stepSeconds, validationSeconds, finalStage, trainingRows, options.l2For(trainingRows));
         }
 
         /** How a stage went (see {@code StageRecord}). */
@@ -379,7 +383,8 @@ public final class SparkMultiResolutionTrainer {
         }
 
         /** Trains one stage on {@code net} until the rule, the step limit, the budget or divergence ends it. */
-        private Stage stage(int s, StageSpec stage, String nextEvent, MultiLayerNetwork net, int iteration, long t0) {
+        private Stage stage(int s, StageSpec stage, String nextEvent, MultiLayerNetwork net, int iteration, long t0,
+                double priorValidationSeconds) {
             ParameterAveragingTrainingMaster tm = new ParameterAveragingTrainingMaster.Builder(workers,
                     options.batchSize()).batchSizePerWorker(options.batchSize()).averagingFrequency(frequency)
                     .workerPrefetchNumBatches(0).saveUpdater(true).repartionData(Repartition.Never)
@@ -461,7 +466,8 @@ public final class SparkMultiResolutionTrainer {
                     endReason = "time-budget";
                 }
                 String event = endReason == null ? "" : endReason.equals("time-budget") ? "stop" : nextEvent;
-                trace.add(new TraceRow(elapsed, iteration + steps, epoch, s, stage.kind().label(),
+                trace.add(new TraceRow(elapsed, elapsed - priorValidationSeconds - validationNanos / 1e9,
+                        iteration + steps, epoch, s, stage.kind().label(),
                         stage.court().label(), stage.defenderBox().label(), reading, vl, event));
             }
             MultiLayerNetwork trained = spark.getNetwork();
