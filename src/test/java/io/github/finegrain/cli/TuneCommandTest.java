@@ -49,8 +49,10 @@ class TuneCommandTest {
             assertThat(Integer.parseInt(c[0])).isEqualTo(i - 1);
             assertThat(Integer.parseInt(c[1])).isBetween(3, 8);
             assertThat(Double.parseDouble(c[2])).isBetween(1e-4, 5e-2);
-            assertThat(Double.parseDouble(c[3])).isEqualTo(0.02); // not searched: the train default
-            assertThat(Double.parseDouble(c[4])).isEqualTo(0.002);
+            assertThat(Double.parseDouble(c[3])).isEqualTo(io.github.finegrain.train.MultiResolutionOptions.defaults()
+                    .learningRate()); // not searched: the train default
+            assertThat(Double.parseDouble(c[4])).isEqualTo(io.github.finegrain.train.MultiResolutionOptions.defaults()
+                    .cpLearningRate());
             double score = Double.parseDouble(c[5]);
             // the slice's positive rate is ~0.13: a trained model beats the constant predictor's ~0.39 nats a bit
             assertThat(score).isBetween(0.2, 0.45);

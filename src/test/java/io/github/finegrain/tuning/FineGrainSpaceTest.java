@@ -32,8 +32,8 @@ class FineGrainSpaceTest {
         TuningPoint bottom = space.getValue(new double[] {0, 0});
         assertThat(bottom.rank()).isEqualTo(5);
         assertThat(bottom.delta()).isCloseTo(1e-4, within(1e-15));
-        assertThat(bottom.learningRate()).isEqualTo(0.02); // not searched: the base values
-        assertThat(bottom.cpLearningRate()).isEqualTo(0.002);
+        assertThat(bottom.learningRate()).isEqualTo(BASE.learningRate()); // not searched: the base values
+        assertThat(bottom.cpLearningRate()).isEqualTo(BASE.cpLearningRate());
         TuningPoint top = space.getValue(new double[] {1, 1});
         assertThat(top.rank()).isEqualTo(40);
         assertThat(top.delta()).isCloseTo(0.05, within(1e-12));
@@ -56,7 +56,7 @@ class FineGrainSpaceTest {
         TuningPoint p = space.getValue(new double[] {0.5});
         assertThat(p.rank()).isEqualTo(20);
         assertThat(p.delta()).isCloseTo(0.0055, within(1e-15));
-        assertThat(p.learningRate()).isEqualTo(0.02);
+        assertThat(p.learningRate()).isEqualTo(BASE.learningRate());
         assertThat(p.cpLearningRate()).isEqualTo(0.004);
 
         MultiResolutionOptions o = p.apply(BASE, 2.5);
