@@ -132,8 +132,9 @@ class SparkTrainingTest {
         ExampleSet t = train;
         ExampleSet v = val;
         MultiResolutionOptions defaults = MultiResolutionOptions.defaults();
+        // the default rule with its validation plateau scaled to this small test (the default waits 500 minibatches)
         MultiResolutionOptions o = options().toBuilder().criterion(defaults.criterion()).rules(defaults.rules())
-                .minSteps(16).maxStepsPerStage(400).build();
+                .minSteps(16).plateau(48, defaults.rules().minImprovement()).maxStepsPerStage(2000).build();
         SparkMultiResolutionTrainer.Result r = new SparkMultiResolutionTrainer(sc, o, new DefaultStageTransition(),
                 new SparkMultiResolutionTrainer.Settings(2, 2)).fit(t, v);
         List<StageRecord> stages = r.run().stages();
