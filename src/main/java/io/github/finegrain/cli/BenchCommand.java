@@ -89,7 +89,8 @@ public final class BenchCommand {
                 description = "Full-rank learning rate instead of the product default (for comparisons).")
         Double learningRate;
 
-        @Option(names = "--l2", paramLabel = "L2", description = "L2 instead of the product default (for comparisons).")
+        @Option(names = "--l2", paramLabel = "L2", description = "A fixed L2 on the mean loss instead of the product's "
+                + "default (its L2 prior is then 0; for comparisons).")
         Double l2;
 
         @Option(names = "--out", paramLabel = "FILE", description = "Also write the Markdown to FILE.")
@@ -117,7 +118,7 @@ public final class BenchCommand {
                 b.learningRate(learningRate);
             }
             if (l2 != null) {
-                b.l2(l2);
+                b.l2(l2).l2Prior(0); // a fixed L2 on the mean loss, as the option says: no prior on top
             }
             MultiResolutionOptions defaults = b.build();
             Fig3Benchmark.Scale scale = new Fig3Benchmark.Scale(players, frames, rank, positiveRate, signal, dataSeed,
@@ -143,11 +144,12 @@ public final class BenchCommand {
             CriteriaBenchmark.Result r = CriteriaBenchmark.evaluate(stages, refs, defaults.rules(), defaults.window(),
                     validationEvery);
             String table = String.format(java.util.Locale.ROOT, "Training: %s (optimizer %s, "
-                    + "learning rate %s, L2 %s, batch %d, W %d), seed %d. Planted: %d players, %d training and %d "
+                    + "learning rate %s, L2 %s + %s / training rows, batch %d, W %d), seed %d. Planted: %d players, %d "
+                    + "training and %d "
                     + "validation frames, rank %d, positive rate %s, signal %s, data seed %d, %d minibatches per "
                     + "stage; bundled: %s.%n%n", learningRate == null && l2 == null ? "the product defaults"
                     : "the product defaults except the overridden", defaults.optimizer(), defaults.learningRate(), defaults.l2(),
-                    defaults.batchSize(), defaults.window(), seed, players, frames, scale.holdOut(), rank,
+                    defaults.l2Prior(), defaults.batchSize(), defaults.window(), seed, players, frames, scale.holdOut(), rank,
                     positiveRate, signal, dataSeed, steps,
                     bundledSteps > 0 ? bundledSteps + " minibatches per stage" : "skipped")
                     + CriteriaBenchmark.markdown(r);
@@ -165,6 +167,7 @@ public final class BenchCommand {
                 sc.put("optimizer", defaults.optimizer());
                 sc.put("learningRate", defaults.learningRate());
                 sc.put("l2", defaults.l2());
+                sc.put("l2Prior", defaults.l2Prior());
                 sc.put("batchSize", defaults.batchSize());
                 CriteriaBenchmark.writeJson(r, sc, json);
             }
