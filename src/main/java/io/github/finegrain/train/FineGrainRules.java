@@ -378,45 +378,49 @@ public final class FineGrainRules {
     private static final class EntropyAndValidation implements FineGrainRule {
         private final Parameters p;
         private final ValidationPlateau validation;
-        private double previous = Double.NaN;
-        private int stable;
+        /** The window-plateau rule without a minimum step count: its decision is "the entropy has stopped moving". */
+        private final WindowRule window;
+        private boolean entropyStable;
 
         EntropyAndValidation(Parameters p) {
             this.p = p;
             this.validation = new ValidationPlateau(p);
+            this.window = new WindowRule(p.withMinSteps(0), Kind.PLATEAU);
         }
 
         @Override
         public boolean observe(StageObservation o) {
             if (o.entropy() != null && o.entropy().windowCompleted()) {
-                double s = o.entropy().windowNormalized();
-                if (!Double.isNaN(previous)) {
-                    stable = Math.abs(s - previous) < p.delta() ? stable + 1 : 0;
-                }
-                previous = s;
+                entropyStable = window.observe(o);
             }
             boolean plateau = validation.plateau(o);
-            return plateau && stable >= p.stableWindows() && o.step() >= p.minSteps()
-                    && !Double.isNaN(o.validationLoss());
+            return plateau && entropyStable && o.step() >= p.minSteps() && !Double.isNaN(o.validationLoss());
         }
 
         @Override
         public java.util.Map<String, Double> state() {
             java.util.Map<String, Double> m = new java.util.LinkedHashMap<>(validation.state());
-            m.put("previous", previous);
-            m.put("stable", (double) stable);
+            m.putAll(window.state());
             return m;
         }
 
         @Override
         public void restore(java.util.Map<String, Double> s) {
-            Set<String> names = Set.of("best", "lastImprovementStep", "previous", "stable");
-            previous = field(s, "previous", names);
-            stable = count(s, "stable", names);
-            java.util.Map<String, Double> v = new java.util.HashMap<>(s);
-            v.remove("previous");
-            v.remove("stable");
-            validation.restore(v);
+            Set<String> v = Set.of("best", "lastImprovementStep");
+            Set<String> w = Set.of("previous", "increases", "stable");
+            for (String k : s.keySet()) {
+                if (!v.contains(k) && !w.contains(k)) {
+                    throw new IllegalArgumentException("rule state: unknown field '" + k + "' (expected " + v + " and "
+                            + w + ")");
+                }
+            }
+            java.util.Map<String, Double> vs = new java.util.HashMap<>(s);
+            vs.keySet().retainAll(v);
+            java.util.Map<String, Double> ws = new java.util.HashMap<>(s);
+            ws.keySet().retainAll(w);
+            validation.restore(vs);
+            window.restore(ws);
+            entropyStable = window.stable >= p.stableWindows();
         }
     }
 
