@@ -112,8 +112,8 @@ public final class Fig3Benchmark {
         if (examples == null) {
             return data(s);
         }
-        PlantedData p = readPlantedModel(plantedModelFile(examples), s);
         io.github.finegrain.data.ExampleFile file = io.github.finegrain.data.ExampleFile.open(examples);
+        PlantedData p = readPlantedModel(plantedModelFile(examples), s);
         long positives = 0;
         long count = 0;
         for (io.github.finegrain.data.ExampleFile.Game g : file.games()) {
@@ -161,6 +161,12 @@ public final class Fig3Benchmark {
     /** Format version of the planted-model sidecar ({@link #plantedModelFile}). */
     public static final int PLANTED_MODEL_FORMAT_VERSION = 1;
 
+    private static void compare(List<String> differ, String option, Object written, Object wanted) {
+        if (!written.equals(wanted)) {
+            differ.add(option + " " + written + " in the file, " + wanted + " asked");
+        }
+    }
+
     /** The planted model's parameters beside an example file written by {@link #writeExamples}: {@code FILE.planted.json}. */
     public static Path plantedModelFile(Path examples) {
         return examples.resolveSibling(examples.getFileName() + ".planted.json");
@@ -181,25 +187,31 @@ public final class Fig3Benchmark {
     /**
      * Reads the planted model written beside an example file (its {@code examples} empty).
      *
-     * @throws IllegalArgumentException if the file is missing, of another format version, or of another scale
+     * @throws io.github.finegrain.data.DataFormatException if the file is missing or of another format version
+     * @throws IllegalArgumentException if it was written for another scale (naming the options that differ)
      */
     static PlantedData readPlantedModel(Path file, Scale s) throws IOException {
         if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException(file + ": the planted model beside the example file is missing; write "
-                    + "the examples with bench fig3 --write-examples (or --examples FILE for a file that does not "
-                    + "exist yet)");
+            throw new io.github.finegrain.data.DataFormatException(file + ": the planted model beside the example file "
+                    + "is missing; write the examples with bench fig3 --write-examples (or --examples FILE for a file "
+                    + "that does not exist yet)");
         }
         com.fasterxml.jackson.databind.JsonNode n = io.github.finegrain.data.JsonFiles.readTree(file, "the planted model");
         if (n.path("formatVersion").asInt(-1) != PLANTED_MODEL_FORMAT_VERSION) {
-            throw new IllegalArgumentException(file + ": expected formatVersion " + PLANTED_MODEL_FORMAT_VERSION
-                    + ", found " + n.path("formatVersion"));
+            throw new io.github.finegrain.data.DataFormatException(file + ": expected formatVersion "
+                    + PLANTED_MODEL_FORMAT_VERSION + ", found " + n.path("formatVersion"));
         }
         Scale written = Fig3Report.JSON.treeToValue(n.get("scale"), Scale.class);
-        if (written.players() != s.players() || written.frames() != s.frames() || written.rank() != s.rank()
-                || written.dataSeed() != s.dataSeed() || written.signal() != s.signal()
-                || written.positiveRate() != s.positiveRate()) {
-            throw new IllegalArgumentException(file + ": the examples were written for " + written
-                    + ", not for this run's " + s);
+        List<String> differ = new ArrayList<>();
+        compare(differ, "--players", written.players(), s.players());
+        compare(differ, "--frames", written.frames(), s.frames());
+        compare(differ, "--rank", written.rank(), s.rank());
+        compare(differ, "--data-seed", written.dataSeed(), s.dataSeed());
+        compare(differ, "--signal", written.signal(), s.signal());
+        compare(differ, "--positive-rate", written.positiveRate(), s.positiveRate());
+        if (!differ.isEmpty()) {
+            throw new IllegalArgumentException(file + ": the examples were written for another scale: "
+                    + String.join(", ", differ));
         }
         com.fasterxml.jackson.databind.ObjectMapper j = Fig3Report.JSON;
         return new PlantedData(new ExampleSet(new String[0], new double[0], new byte[0], new int[0], new int[0]),
@@ -358,8 +370,8 @@ public final class Fig3Benchmark {
             trainRows = trainRows(data.train());
             r = trainer.fit(data.train(), data.val());
         } else {
-            planted = readPlantedModel(plantedModelFile(examples), s);
             io.github.finegrain.data.ExampleFile file = io.github.finegrain.data.ExampleFile.open(examples);
+            planted = readPlantedModel(plantedModelFile(examples), s);
             io.github.finegrain.train.ExampleFileRows rows = io.github.finegrain.train.ExampleFileRows.scan(file,
                     io.github.finegrain.data.Split.TRAIN, Long.MAX_VALUE);
             if (rows.examples() != s.frames()) {

@@ -53,8 +53,13 @@ public final class SweepBenchmark {
             double l2 = d.l2();
             int batch = d.batchSize();
             double decay = d.learningRateDecay();
+            java.util.Set<String> seen = new java.util.HashSet<>();
             for (String part : text.split(",")) {
                 String[] kv = part.split("=", 2);
+                if (kv.length == 2 && !seen.add(kv[0].trim())) {
+                    throw new IllegalArgumentException("sweep configuration '" + text + "': " + kv[0].trim()
+                            + " is given twice");
+                }
                 if (kv.length != 2) {
                     throw new IllegalArgumentException("sweep configuration '" + text + "': expected key=value pairs "
                             + "(optimizer, lr, cp-lr, l2, batch, decay), found '" + part + "'");
@@ -130,6 +135,10 @@ public final class SweepBenchmark {
      */
     public static Map<String, Object> run(Fig3Benchmark.Scale scale, double scoreSeconds, List<Config> configs,
             Consumer<String> log) {
+        List<MultiResolutionOptions> options = new ArrayList<>();
+        for (Config c : configs) {
+            options.add(options(scale, c)); // every configuration is checked before the first one trains
+        }
         Fig3Benchmark.Data data = Fig3Benchmark.data(scale);
         double rate = (double) data.train().positives() / data.train().size();
         double constant = -(rate * Math.log(rate) + (1 - rate) * Math.log(1 - rate));
@@ -141,13 +150,15 @@ public final class SweepBenchmark {
         out.put("constantLogLoss", constant);
         out.put("oracleValidationLogLoss", oracle);
         List<Map<String, Object>> runs = new ArrayList<>();
-        for (Config c : configs) {
-            MultiResolutionOptions o = MultiResolutionOptions.builder().rank(scale.rank()).optimizer(c.optimizer())
-                    .learningRate(c.learningRate()).cpLearningRate(c.cpLearningRate()).l2(c.l2()).l2Prior(0)
-                    .learningRateDecay(c.decay())
-                    .batchSize(c.batch()).seed(1).dataType(DataType.FLOAT).minTaskExamples(1)
-                    .validationEvery(Fig3Benchmark.VALIDATION_EVERY).maxStepsPerStage(Integer.MAX_VALUE)
-                    .maxMinutes(scale.budgetMinutes()).build();
+        double margin = constant - oracle;
+        if (!(margin > 0)) {
+            log.accept(String.format(Locale.ROOT, "warning: the planted model's validation log loss (%.5f) is not below "
+                    + "the constant predictor's (%.5f) at this scale: shares of the oracle's margin are undefined",
+                    oracle, constant));
+        }
+        for (int i = 0; i < configs.size(); i++) {
+            Config c = configs.get(i);
+            MultiResolutionOptions o = options.get(i);
             MultiResolutionTrainer.Result r = new MultiResolutionTrainer(o, new DefaultStageTransition())
                     .fit(data.train(), data.val());
             double score = Double.NaN;
@@ -176,10 +187,10 @@ public final class SweepBenchmark {
             Map<String, Object> e = new LinkedHashMap<>();
             e.put("config", c.label());
             e.put("score", score);
-            e.put("gainShareOfOracle", (constant - score) / (constant - oracle));
+            e.put("gainShareOfOracle", share(constant, oracle, score));
             e.put("rowScore", stepScore);
             e.put("bestValidationLogLoss", best);
-            e.put("bestGainShareOfOracle", (constant - best) / (constant - oracle));
+            e.put("bestGainShareOfOracle", share(constant, oracle, best));
             e.put("stages", r.stages().stream().map(st -> st.kind() + " " + st.court() + "/" + st.defender() + ": "
                     + st.iterations() + " steps, " + st.endReason()).toList());
             e.put("lastStage", r.stages().isEmpty() ? -1 : r.stages().get(r.stages().size() - 1).index());
@@ -191,11 +202,29 @@ public final class SweepBenchmark {
             runs.add(e);
             log.accept(String.format(Locale.ROOT, "%-60s score %.5f (%.3f of the oracle's margin), best %.5f, "
                     + "%d steps, %.0f s training, stages %d", c.label(), score,
-                    (constant - score) / (constant - oracle), best, (int) e.get("steps"), trainingSeconds,
+                    share(constant, oracle, score), best, (int) e.get("steps"), trainingSeconds,
                     r.stages().size()));
         }
         out.put("runs", runs);
         return out;
+    }
+
+    /** The options of one configuration (the MMT-SE pipeline at the scale's budget), naming it when invalid. */
+    static MultiResolutionOptions options(Fig3Benchmark.Scale scale, Config c) {
+        try {
+            return MultiResolutionOptions.builder().rank(scale.rank()).optimizer(c.optimizer())
+                    .learningRate(c.learningRate()).cpLearningRate(c.cpLearningRate()).l2(c.l2()).l2Prior(0)
+                    .learningRateDecay(c.decay()).batchSize(c.batch()).seed(1).dataType(DataType.FLOAT)
+                    .minTaskExamples(1).validationEvery(Fig3Benchmark.VALIDATION_EVERY)
+                    .maxStepsPerStage(Integer.MAX_VALUE).maxMinutes(scale.budgetMinutes()).build();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("sweep configuration '" + c.label() + "': " + e.getMessage(), e);
+        }
+    }
+
+    /** (constant − loss) / (constant − oracle), or NaN when the oracle is not better than the constant predictor. */
+    static double share(double constant, double oracle, double loss) {
+        return constant - oracle > 0 ? (constant - loss) / (constant - oracle) : Double.NaN;
     }
 
     /** The sweep as a Markdown table, best score first. */

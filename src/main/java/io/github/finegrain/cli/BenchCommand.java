@@ -208,7 +208,7 @@ public final class BenchCommand {
 
         @Option(names = "--config", paramLabel = "K=V,...",
                 description = "A configuration such as optimizer=lazy-adam,lr=0.01,cp-lr=0.003,l2=0,batch=1024,decay=1 "
-                        + "(repeatable; default: the built-in grid of 16).")
+                        + "(repeatable, at most 24; default: the built-in grid of 16).")
         List<String> configs;
 
         @Option(names = "--out", defaultValue = "sweep", paramLabel = "DIR",
@@ -224,7 +224,7 @@ public final class BenchCommand {
             List<SweepBenchmark.Config> grid = configs == null ? SweepBenchmark.defaultGrid()
                     : configs.stream().map(SweepBenchmark.Config::parse).toList();
             if (grid.size() > 24) {
-                throw new IllegalArgumentException("at most 24 configurations (issue 12), found " + grid.size());
+                throw new IllegalArgumentException("at most 24 configurations, found " + grid.size());
             }
             Fig3Benchmark.Scale s = new Fig3Benchmark.Scale(players, frames, 20, 0.08, 2.0, dataSeed, budgetMinutes);
             CliFiles.outputFolder(out, "the sweep results");

@@ -56,12 +56,19 @@ class Fig3StreamedTest {
     void aFileOfAnotherScaleOrWithoutItsPlantedModelIsRefusedByName() throws Exception {
         Path file = dir.resolve("planted.fgex");
         Fig3Benchmark.writeExamples(SCALE, file);
-        Fig3Benchmark.Scale other = new Fig3Benchmark.Scale(4, 600, 2, 0.1, 2.0, 12, 0.02);
+        // another data seed and another budget: only the seed is named (the budget is not part of the data)
+        Fig3Benchmark.Scale other = new Fig3Benchmark.Scale(4, 600, 2, 0.1, 2.0, 12, 0.5);
         assertThatThrownBy(() -> Fig3Benchmark.runMethod(other, "entropy", 1, null, file))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("planted.fgex.planted.json")
-                .hasMessageContaining("dataSeed=11");
+                .hasMessageEndingWith("another scale: --data-seed 11 in the file, 12 asked");
         java.nio.file.Files.delete(Fig3Benchmark.plantedModelFile(file));
         assertThatThrownBy(() -> Fig3Benchmark.heldOut(SCALE, file))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("is missing");
+                .isInstanceOf(io.github.finegrain.data.DataFormatException.class).hasMessageContaining("is missing");
+        // a file that is not an example file is named as such, before its missing planted model
+        Path text = dir.resolve("notes.txt");
+        java.nio.file.Files.writeString(text, "these are notes, not examples\n".repeat(10));
+        assertThatThrownBy(() -> Fig3Benchmark.heldOut(SCALE, text))
+                .isInstanceOf(io.github.finegrain.data.DataFormatException.class)
+                .hasMessageContaining("not a finegrain example file");
     }
 }

@@ -25,6 +25,19 @@ class SweepBenchmarkTest {
         assertThatThrownBy(() -> SweepBenchmark.Config.parse("momentum=0.9"))
                 .hasMessageContaining("unknown key 'momentum'");
         assertThatThrownBy(() -> SweepBenchmark.Config.parse("lr")).hasMessageContaining("key=value");
+        assertThatThrownBy(() -> SweepBenchmark.Config.parse("lr=0.01,lr=0.02")).hasMessageContaining("lr is given twice");
+        // a value the options refuse names its configuration
+        Fig3Benchmark.Scale s = new Fig3Benchmark.Scale(4, 400, 2, 0.1, 2.0, 8, 1);
+        assertThatThrownBy(() -> SweepBenchmark.options(s, SweepBenchmark.Config.parse("lr=-1")))
+                .hasMessageStartingWith("sweep configuration 'optimizer=lazy-adam,lr=-1,")
+                .hasMessageContaining("learning rate must be > 0");
+    }
+
+    @Test
+    void sharesOfTheOraclesMarginAreUndefinedWhenThePlantedModelIsNoBetterThanTheConstant() {
+        assertThat(SweepBenchmark.share(0.28, 0.22, 0.25)).isCloseTo(0.5, org.assertj.core.api.Assertions.within(1e-12));
+        assertThat(SweepBenchmark.share(0.25, 0.27, 0.30)).isNaN();
+        assertThat(SweepBenchmark.share(0.25, 0.25, 0.20)).isNaN();
     }
 
     @Test
