@@ -265,7 +265,7 @@ public final class BenchCommand {
         @Option(names = "--data-seed", defaultValue = "7", description = "Seed of the planted data (default: ${DEFAULT-VALUE}).")
         long dataSeed;
 
-        @Option(names = "--budget-minutes", defaultValue = "6",
+        @Option(names = "--budget-minutes", defaultValue = "8",
                 description = "Training time budget of each method (default: ${DEFAULT-VALUE}).")
         double budgetMinutes;
 
