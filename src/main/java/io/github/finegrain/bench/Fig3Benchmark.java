@@ -167,7 +167,10 @@ public final class Fig3Benchmark {
         }
     }
 
-    /** The planted model's parameters beside an example file written by {@link #writeExamples}: {@code FILE.planted.json}. */
+    /**
+     * The planted model's parameters beside an example file written by {@link #writeExamples}:
+     * {@code FILE.planted.json}.
+     */
     public static Path plantedModelFile(Path examples) {
         return examples.resolveSibling(examples.getFileName() + ".planted.json");
     }
@@ -196,7 +199,8 @@ public final class Fig3Benchmark {
                     + "is missing; write the examples with bench fig3 --write-examples (or --examples FILE for a file "
                     + "that does not exist yet)");
         }
-        com.fasterxml.jackson.databind.JsonNode n = io.github.finegrain.data.JsonFiles.readTree(file, "the planted model");
+        com.fasterxml.jackson.databind.JsonNode n = io.github.finegrain.data.JsonFiles.readTree(file,
+                "the planted model");
         if (n.path("formatVersion").asInt(-1) != PLANTED_MODEL_FORMAT_VERSION) {
             throw new io.github.finegrain.data.DataFormatException(file + ": expected formatVersion "
                     + PLANTED_MODEL_FORMAT_VERSION + ", found " + n.path("formatVersion"));

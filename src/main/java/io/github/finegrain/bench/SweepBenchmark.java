@@ -152,8 +152,8 @@ public final class SweepBenchmark {
         List<Map<String, Object>> runs = new ArrayList<>();
         double margin = constant - oracle;
         if (!(margin > 0)) {
-            log.accept(String.format(Locale.ROOT, "warning: the planted model's validation log loss (%.5f) is not below "
-                    + "the constant predictor's (%.5f) at this scale: shares of the oracle's margin are undefined",
+            log.accept(String.format(Locale.ROOT, "warning: the planted model's validation log loss (%.5f) is not "
+                    + "below the constant predictor's (%.5f) at this scale: shares of the oracle's margin are undefined",
                     oracle, constant));
         }
         for (int i = 0; i < configs.size(); i++) {
@@ -222,7 +222,7 @@ public final class SweepBenchmark {
         }
     }
 
-    /** (constant − loss) / (constant − oracle), or NaN when the oracle is not better than the constant predictor. */
+    /** (constant − loss) / (constant − oracle), or NaN when the oracle is no better than the constant predictor. */
     static double share(double constant, double oracle, double loss) {
         return constant - oracle > 0 ? (constant - loss) / (constant - oracle) : Double.NaN;
     }

@@ -66,7 +66,8 @@ public final class FineGrainRules {
                 return valueOf(name.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("unknown criterion '" + name + "'; expected one of literal, "
-                        + "window-increase, window-plateau, patience, relative, loss, val-loss, val-plateau, entropy-validation, steps, never, entropy");
+                        + "window-increase, window-plateau, patience, relative, loss, val-loss, val-plateau, "
+                        + "entropy-validation, steps, never, entropy");
             }
         }
 

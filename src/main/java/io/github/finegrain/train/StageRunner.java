@@ -200,8 +200,9 @@ final class StageRunner {
             }
             String event = endReason == null ? ""
                     : endReason.equals("time-budget") ? "stop" : nextEvent;
-            trace.add(new TraceRow(elapsed, elapsed - priorValidationSeconds - validationNanos / 1e9, iteration, stream.epoch(), s, stage.kind().label(), stage.court().label(),
-                    stage.defenderBox().label(), reading, vl, event));
+            trace.add(new TraceRow(elapsed, elapsed - priorValidationSeconds - validationNanos / 1e9, iteration,
+                    stream.epoch(), s, stage.kind().label(), stage.court().label(), stage.defenderBox().label(),
+                    reading, vl, event));
             if (endReason == null && checkpoints != null && reading.windowCompleted() && checkpoints.due()) {
                 checkpoints.save(new RunCheckpoint.MidStage(steps, startLoss, bestLoss, bestStep,
                         (System.nanoTime() - stageStart) / 1e9, stepNanos / 1e9, validationNanos / 1e9,

@@ -39,9 +39,11 @@ public final class SwapStep {
         MultiLayerNetwork net = step.network();
         net.setListeners();
         if (to.kind() == from.kind()) {
-            double rate = TrainingSteps.learningRate(net) * options.learningRateDecay();
             MultiLayerNetwork finer = transition.fineGrain(net, to.court(), to.defenderBox());
-            finer.setLearningRate(rate); // before the step is built: the row-sparse step reads it from the network
+            if (options.learningRateDecay() != 1) {
+                // before the step is built: the row-sparse step reads its rate from the network
+                finer.setLearningRate(TrainingSteps.learningRate(net) * options.learningRateDecay());
+            }
             return new Swapped(step.fineGrained(finer), Double.NaN);
         }
         StageTransition.HandOff h = transition.handOff(net, options.rank(), options.seed());
