@@ -493,7 +493,7 @@ public final class BenchCommand {
                         w.flush();
                     });
             if (out != null) {
-                new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter()
+                io.github.finegrain.data.JsonFiles.mapper().writerWithDefaultPrettyPrinter()
                         .writeValue(out.toFile(), r);
             }
             w.print(RealDataPipelines.markdown(r));

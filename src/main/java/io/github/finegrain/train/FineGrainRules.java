@@ -161,6 +161,24 @@ public final class FineGrainRules {
     /** Default {@link Parameters#minImprovement()}: 1e-4 nats. */
     public static final double DEFAULT_MIN_IMPROVEMENT = 1e-4;
 
+    /**
+     * Why a stage ends at this minibatch, in the order every stage loop checks (the single-machine
+     * {@code StageRunner} and the Spark trainer): {@code rule:<criterion>} when {@code rule} fires,
+     * {@code max-steps} at the options' per-stage limit, {@code time-budget} past the run's budget; null to go on.
+     *
+     * @param elapsedSeconds wall seconds of the run so far (the budget is {@code options.maxMinutes()})
+     */
+    public static String endReason(FineGrainRule rule, StageObservation o, MultiResolutionOptions options,
+            double elapsedSeconds) {
+        if (rule.observe(o)) {
+            return "rule:" + options.criterion().cliName();
+        }
+        if (o.step() >= options.maxStepsPerStage()) {
+            return "max-steps";
+        }
+        return elapsedSeconds > options.maxMinutes() * 60 ? "time-budget" : null;
+    }
+
     /** A fresh rule for one stage. */
     public static FineGrainRule create(Criterion c, Parameters p) {
         return switch (c) {
@@ -379,9 +397,8 @@ public final class FineGrainRules {
     private static final class EntropyAndValidation implements FineGrainRule {
         private final Parameters p;
         private final ValidationPlateau validation;
-        /** The window-plateau rule without a minimum step count: its decision is "the entropy has stopped moving". */
+        /** The window-plateau rule without a minimum step count: its count of stable windows is the entropy part. */
         private final WindowRule window;
-        private boolean entropyStable;
 
         EntropyAndValidation(Parameters p) {
             this.p = p;
@@ -391,11 +408,12 @@ public final class FineGrainRules {
 
         @Override
         public boolean observe(StageObservation o) {
-            if (o.entropy() != null && o.entropy().windowCompleted()) {
-                entropyStable = window.observe(o);
+            if (o.entropy() != null) {
+                window.observe(o); // counts the stable windows when one completes
             }
             boolean plateau = validation.plateau(o);
-            return plateau && entropyStable && o.step() >= p.minSteps() && !Double.isNaN(o.validationLoss());
+            return plateau && window.stable >= p.stableWindows() && o.step() >= p.minSteps()
+                    && !Double.isNaN(o.validationLoss());
         }
 
         @Override
@@ -421,7 +439,6 @@ public final class FineGrainRules {
             ws.keySet().retainAll(w);
             validation.restore(vs);
             window.restore(ws);
-            entropyStable = window.stable >= p.stableWindows();
         }
     }
 

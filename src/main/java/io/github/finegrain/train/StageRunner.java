@@ -120,7 +120,6 @@ final class StageRunner {
         listener.reset();
         FineGrainRule rule = FineGrainRules.create(options.criterion(), options.rules());
         progress.stageStarted(s, stage, options.maxStepsPerStage());
-        double budgetSeconds = options.maxMinutes() * 60;
         long validationNanos;
         long stepNanos;
         double startLoss;
@@ -177,12 +176,9 @@ final class StageRunner {
                 org.slf4j.LoggerFactory.getLogger(StageRunner.class).warn("stage {} ({}) stopped: {}; it keeps the "
                         + "best-validation parameters of step {} (validation log loss {})", s, stage.label(),
                         endReason, bestStep, bestLoss);
-            } else if (rule.observe(new StageObservation(steps, loss, reading, vl))) {
-                endReason = "rule:" + options.criterion().cliName();
-            } else if (steps >= options.maxStepsPerStage()) {
-                endReason = "max-steps";
-            } else if (elapsed > budgetSeconds) {
-                endReason = "time-budget";
+            } else {
+                endReason = FineGrainRules.endReason(rule, new StageObservation(steps, loss, reading, vl), options,
+                        elapsed);
             }
             if (endReason != null && Double.isNaN(vl) && !endReason.startsWith("diverged")) {
                 // the stage's last minibatch is always validated, so a short stage can hand on what it learned

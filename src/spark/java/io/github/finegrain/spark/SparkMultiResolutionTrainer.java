@@ -399,7 +399,6 @@ public final class SparkMultiResolutionTrainer {
             int cells = at.conf.spatialSpec().court().cellCount();
             int[] others = IntStream.range(0, at.layer.getParam(at.conf.courtModeParam()).rank())
                     .filter(d -> d != at.conf.courtAxis()).toArray();
-            double budgetSeconds = options.maxMinutes() * 60;
             long v0 = System.nanoTime();
             double startLoss = ValidationLoss.of(net, val, valLabels);
             long validationNanos = System.nanoTime() - v0;
@@ -458,12 +457,9 @@ public final class SparkMultiResolutionTrainer {
                 if (endReason != null) {
                     LOG.warn("stage {} ({}) stopped: {}; it keeps the best-validation parameters of step {}", s,
                             stage.label(), endReason, bestStep);
-                } else if (rule.observe(new StageObservation(steps, loss, reading, vl))) {
-                    endReason = "rule:" + options.criterion().cliName();
-                } else if (steps >= options.maxStepsPerStage()) {
-                    endReason = "max-steps";
-                } else if (elapsed > budgetSeconds) {
-                    endReason = "time-budget";
+                } else {
+                    endReason = FineGrainRules.endReason(rule, new StageObservation(steps, loss, reading, vl),
+                            options, elapsed);
                 }
                 String event = endReason == null ? "" : endReason.equals("time-budget") ? "stop" : nextEvent;
                 trace.add(new TraceRow(elapsed, elapsed - priorValidationSeconds - validationNanos / 1e9,
