@@ -88,6 +88,57 @@ public final class OptimizerState {
     }
 
     /**
+     * A state over moment arrays held elsewhere, used as given (not copied): {@link #apply} writes into them. The
+     * Spark workers use this to run the row-sparse step on slices of DL4J's updater state view, which parameter
+     * averaging then averages with the parameters.
+     *
+     * @param m     per block: first moments (lazy Adam: required, length {@code block.size()}; otherwise null)
+     * @param v     per block: second moments (lazy Adam) or accumulated squares (Adagrad), length
+     *              {@code block.size()}; null for SGD
+     * @param steps per block: step count per row (lazy Adam: required, length {@code block.rows()}; otherwise null)
+     * @throws IllegalArgumentException if an array is missing, of another length, or not FLOAT/DOUBLE contiguous
+     */
+    public static OptimizerState wrap(SparseOptimizer config, List<RowBlock> blocks, INDArray[] m, INDArray[] v,
+            int[][] steps) {
+        if (config == null || blocks == null || blocks.isEmpty() || m == null || v == null || steps == null
+                || m.length != blocks.size() || v.length != blocks.size() || steps.length != blocks.size()) {
+            throw new IllegalArgumentException("an optimizer, row blocks and one m, v, steps entry per block are "
+                    + "required");
+        }
+        boolean adam = config.kind() == SparseOptimizer.Kind.LAZY_ADAM;
+        boolean squares = adam || config.kind() == SparseOptimizer.Kind.ADAGRAD;
+        DataType type = null;
+        for (int i = 0; i < blocks.size(); i++) {
+            RowBlock b = blocks.get(i);
+            for (INDArray a : new INDArray[] {adam ? m[i] : null, squares ? v[i] : null}) {
+                if (a == null) {
+                    continue;
+                }
+                FlatBuffer.of(a); // contiguous FLOAT or DOUBLE, else IllegalArgumentException
+                if (a.length() != b.size() || type != null && a.dataType() != type) {
+                    throw new IllegalArgumentException("block " + b.key() + ": moment array of " + a.length() + " "
+                            + a.dataType() + " entries, expected " + b.size() + (type == null ? "" : " " + type));
+                }
+                type = a.dataType();
+            }
+            if (adam && (m[i] == null || v[i] == null || steps[i] == null || steps[i].length != b.rows())
+                    || squares && v[i] == null) {
+                throw new IllegalArgumentException("block " + b.key() + ": " + config.kind().label() + " needs "
+                        + (adam ? "m, v and " + b.rows() + " step counts" : "v"));
+            }
+        }
+        INDArray[] mm = new INDArray[blocks.size()];
+        INDArray[] vv = new INDArray[blocks.size()];
+        int[][] ss = new int[blocks.size()][];
+        for (int i = 0; i < blocks.size(); i++) {
+            mm[i] = adam ? m[i] : null;
+            vv[i] = squares ? v[i] : null;
+            ss[i] = adam ? steps[i] : null;
+        }
+        return new OptimizerState(config, blocks, type == null ? DataType.FLOAT : type, mm, vv, ss);
+    }
+
+    /**
      * This state with another learning rate (moments and step counts shared, not copied: use the returned state
      * instead of this one).
      *

@@ -40,8 +40,13 @@ public final class TrainingSteps {
         };
     }
 
-    /** The learning rate of layer 0's DL4J updater (the value {@code net.setLearningRate} last set). */
-    static double learningRate(MultiLayerNetwork net) {
+    /**
+     * The learning rate of layer 0's DL4J updater (the value {@code net.setLearningRate} last set), which the
+     * row-sparse steps use.
+     *
+     * @throws IllegalArgumentException if layer 0 has no updater with a learning rate
+     */
+    public static double learningRate(MultiLayerNetwork net) {
         org.deeplearning4j.nn.conf.layers.Layer conf = net.getLayerWiseConfigurations().getConf(0).getLayer();
         if (!(conf instanceof org.deeplearning4j.nn.conf.layers.BaseLayer base) || base.getIUpdater() == null
                 || !base.getIUpdater().hasLearningRate()) {

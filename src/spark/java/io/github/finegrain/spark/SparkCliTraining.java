@@ -69,7 +69,8 @@ public final class SparkCliTraining implements SparkTraining {
         spark.put("executors", r.workers());
         spark.put("averagingFrequency", r.averagingFrequency());
         spark.put("trainingMaster", "parameter-averaging");
-        spark.put("workerUpdater", options.updater().getClass().getSimpleName());
+        spark.put("workerStep", SparkMultiResolutionTrainer.rowSparse(options.optimizer())
+                ? "row-sparse " + options.optimizer() : "dl4j " + options.updater().getClass().getSimpleName());
         spark.put("entropyReading", r.reading());
         return new Outcome(r.run(), spark);
     }

@@ -6,6 +6,7 @@ import io.github.finegrain.model.ModelKind;
 import io.github.finegrain.model.SpatialLayerConf;
 import io.github.finegrain.model.SpatialNetworks;
 import io.github.finegrain.model.TaskIndex;
+import io.github.finegrain.optim.SparseOptimizer;
 import io.github.finegrain.train.EntropyReading;
 import io.github.finegrain.train.ExampleRows;
 import io.github.finegrain.train.FineGrainRule;
@@ -20,7 +21,9 @@ import io.github.finegrain.train.StageTransition;
 import io.github.finegrain.train.SwapStep;
 import io.github.finegrain.train.TraceRow;
 import io.github.finegrain.train.TrainedModel;
+import io.github.finegrain.train.SparseTrainingStep;
 import io.github.finegrain.train.TrainingStep;
+import io.github.finegrain.train.TrainingSteps;
 import io.github.finegrain.train.ValidationLoss;
 import java.util.ArrayList;
 import java.util.List;
@@ -86,10 +89,13 @@ import scala.Tuple2;
  * driver after every round (not every {@code validationEvery} minibatches). The stage keeps its best-validation
  * parameters and the final model is the stage with the lowest best validation log loss, as on one machine.
  *
- * <p><b>Optimizer.</b> The row-sparse optimizer of the single-machine trainer (the {@code lazy-adam} and
- * {@code adagrad} steps) runs outside DL4J's training machinery, so the workers train with DL4J's dense updater of
- * the network ({@link MultiResolutionOptions#updater()}: Adam for {@code lazy-adam}, AdaGrad for {@code adagrad}),
- * which updates every parameter at every minibatch. There are no checkpoints.
+ * <p><b>Optimizer.</b> With the row-sparse optimizers ({@code lazy-adam}, {@code adagrad}, the default) the workers
+ * train with the single-machine trainer's {@link io.github.finegrain.train.SparseTrainingStep} inside DL4J's
+ * parameter averaging ({@link RowSparseTrainingMaster}: its moments live in DL4J's updater state, broadcast and
+ * averaged with the parameters); with {@code adam} and {@code sgd}, DL4J's {@code net.fit} with the network's updater.
+ * At a fine-graining the driver carries the averaged moments to the finer grid as the single machine does (fresh
+ * after the hand-off); with {@code adam} and {@code sgd} DL4J's updater state starts fresh at every swap. There are
+ * no checkpoints.
  */
 public final class SparkMultiResolutionTrainer {
     private static final Logger LOG = LoggerFactory.getLogger(SparkMultiResolutionTrainer.class);
@@ -225,6 +231,11 @@ public final class SparkMultiResolutionTrainer {
         }
         return new Result(r, run.rounds, workers, frequency,
                 run.deltaReadings > 0 ? READING_PARAMETER_CHANGE : READING_FIRST_MOMENT);
+    }
+
+    /** Whether the workers of {@code optimizer} run the row-sparse step ({@link RowSparseTrainingMaster}). */
+    static boolean rowSparse(String optimizer) {
+        return optimizer.equals("lazy-adam") || optimizer.equals("adagrad");
     }
 
     private int workers() {
@@ -367,14 +378,32 @@ public final class SparkMultiResolutionTrainer {
                 if (last || o.endReason.equals("time-budget")) {
                     break;
                 }
-                SwapStep.Swapped next = swap.next(TrainingStep.dense(net), stage, ladder.get(s + 1));
+                SwapStep.Swapped next = swap.next(swapStep(net), stage, ladder.get(s + 1));
                 net = next.step().network();
+                if (next.step() instanceof SparseTrainingStep sparse) {
+                    // the fine-grained moments (fresh ones after a hand-off) go to the workers as DL4J's state
+                    RowSparseTrainingMaster.store(net, sparse.state());
+                }
                 handOffFit = next.handOffFit();
             }
             finalNet.setListeners();
             TrainedModel model = new TrainedModel(finalNet, tasks, options.seed(), fingerprint);
             return new MultiResolutionTrainer.Result(model, stages, trace, (System.nanoTime() - t0) / 1e9,
                     stepSeconds, validationSeconds, finalStage, trainingRows, options.l2For(trainingRows));
+        }
+
+        /**
+         * The step whose swap moves {@code net} to the next stage: with row-sparse workers, a row-sparse step over the
+         * averaged moments in the network's DL4J updater state, so that a fine-graining carries them as on one
+         * machine ({@link io.github.finegrain.optim.StateFineGraining}); otherwise DL4J's own step.
+         */
+        private TrainingStep swapStep(MultiLayerNetwork net) {
+            if (!rowSparse(options.optimizer())) {
+                return TrainingStep.dense(net);
+            }
+            SparseOptimizer o = SparseOptimizer.named(options.optimizer(), TrainingSteps.learningRate(net),
+                    options.l2For(trainingRows));
+            return SparseTrainingStep.resume(net, RowSparseTrainingMaster.state(net, o));
         }
 
         /** How a stage went (see {@code StageRecord}). */
@@ -385,11 +414,13 @@ public final class SparkMultiResolutionTrainer {
         /** Trains one stage on {@code net} until the rule, the step limit, the budget or divergence ends it. */
         private Stage stage(int s, StageSpec stage, String nextEvent, MultiLayerNetwork net, int iteration, long t0,
                 double priorValidationSeconds) {
-            ParameterAveragingTrainingMaster tm = new ParameterAveragingTrainingMaster.Builder(workers,
+            ParameterAveragingTrainingMaster.Builder b = new ParameterAveragingTrainingMaster.Builder(workers,
                     options.batchSize()).batchSizePerWorker(options.batchSize()).averagingFrequency(frequency)
                     .workerPrefetchNumBatches(0).saveUpdater(true).repartionData(Repartition.Never)
                     .rddTrainingApproach(RDDTrainingApproach.Direct).storageLevel(null)
-                    .collectTrainingStats(false).rngSeed(options.seed() + s).build();
+                    .collectTrainingStats(false).rngSeed(options.seed() + s);
+            ParameterAveragingTrainingMaster tm = rowSparse(options.optimizer())
+                    ? new RowSparseTrainingMaster(b, options.optimizer(), options.l2For(trainingRows)) : b.build();
             SparkDl4jMultiLayer spark = new SparkDl4jMultiLayer(sc, net, tm);
             FineGrainRule rule = FineGrainRules.create(options.criterion(), options.rules());
             if (progress != null) {

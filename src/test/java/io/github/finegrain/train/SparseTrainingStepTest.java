@@ -493,6 +493,49 @@ class SparseTrainingStepTest {
     // ---------------------------------------------------------------------------------------------------------------
     // the listener
 
+    /**
+     * A state wrapped over arrays held elsewhere (the Spark workers' slices of DL4J's updater state) trains exactly
+     * as a fresh state and writes its moments into those arrays; arrays of the wrong length are refused.
+     */
+    @Test
+    void aWrappedStateWritesIntoTheArraysItWasGivenAndTrainsAsAFreshOne() {
+        SparseOptimizer o = SparseOptimizer.lazyAdam(0.01, 0.01);
+        MultiLayerNetwork net = net(cpLayer(COURT, BOX), o.denseEquivalent(), 0, 43);
+        MultiLayerNetwork twin = net.clone();
+        SparseTrainingStep fresh = SparseTrainingStep.of(net, o);
+        List<io.github.finegrain.model.RowBlock> blocks = fresh.state().blocks();
+        int n = blocks.size();
+        INDArray[] m = new INDArray[n];
+        INDArray[] v = new INDArray[n];
+        int[][] steps = new int[n][];
+        for (int k = 0; k < n; k++) {
+            m[k] = Nd4j.zeros(DataType.DOUBLE, blocks.get(k).size());
+            v[k] = Nd4j.zeros(DataType.DOUBLE, blocks.get(k).size());
+            steps[k] = new int[blocks.get(k).rows()];
+        }
+        SparseTrainingStep wrapped = SparseTrainingStep.resume(twin, OptimizerState.wrap(o, blocks, m, v, steps));
+        for (int s = 0; s < 3; s++) {
+            fresh.fit(randomBatch(8, 700 + s));
+            wrapped.fit(randomBatch(8, 700 + s));
+        }
+        assertArrayEquals(net.params().toDoubleVector(), twin.params().toDoubleVector(), 0.0);
+        for (int k = 0; k < n; k++) {
+            assertArrayEquals(fresh.state().firstMoment(k), m[k].toDoubleVector(), 0.0);
+            assertArrayEquals(fresh.state().secondMoment(k), v[k].toDoubleVector(), 0.0);
+            for (int r = 0; r < blocks.get(k).rows(); r++) {
+                assertEquals(fresh.state().steps(k, r), steps[k][r]);
+            }
+        }
+        assertTrue(v[0].amaxNumber().doubleValue() > 0);
+        m[1] = Nd4j.zeros(DataType.DOUBLE, blocks.get(1).size() + 1);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> OptimizerState.wrap(o, blocks, m, v, steps));
+        assertTrue(e.getMessage().contains("block " + blocks.get(1).key()), e.getMessage());
+        m[1] = Nd4j.zeros(DataType.DOUBLE, blocks.get(1).size());
+        e = assertThrows(IllegalArgumentException.class, () -> OptimizerState.wrap(o, blocks, m, v, new int[n][]));
+        assertTrue(e.getMessage().contains("step counts"), e.getMessage());
+    }
+
     @Test
     void entropyListenerReadsTheSameFromTouchedRowsAsFromTheDenseGradient() {
         for (boolean full : new boolean[] {true, false}) {
