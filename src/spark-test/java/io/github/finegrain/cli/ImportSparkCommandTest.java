@@ -26,8 +26,11 @@ class ImportSparkCommandTest {
         }
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        String games = dir.resolve("games").toString();
-        String pbp = dir.resolve("pbp").toString();
+        // relative paths: the report and its messages name the files as given, as the local import's do
+        Path cwd = Path.of("").toAbsolutePath();
+        String games = cwd.relativize(dir.resolve("games")).toString();
+        String pbp = cwd.relativize(dir.resolve("pbp")).toString();
+        assertThat(games).startsWith("..");
         Path local = dir.resolve("local.fgex");
         Path spark = dir.resolve("spark.fgex");
         assertThat(CliRuns.run(out, err, new String[] {"import-sportvu", games, "--pbp", pbp, "--out",
@@ -44,6 +47,12 @@ class ImportSparkCommandTest {
         assertThat(report.get("spark").get("master").asText()).isEqualTo("local[2]");
         assertThat(report.get("spark").get("tasks").asInt()).isEqualTo(3);
         assertThat(report.get("totals").get("gamesImported").asInt()).isEqualTo(3);
+        JsonNode localReport = JsonFiles.readTree(dir.resolve("local.fgex.report.json"), "report");
+        assertThat(report.get("firstOccurrence")).isEqualTo(localReport.get("firstOccurrence"));
+        for (int i = 0; i < 3; i++) {
+            assertThat(report.get("games").get(i).get("file").asText()).startsWith(games)
+                    .isEqualTo(localReport.get("games").get(i).get("file").asText());
+        }
         try (var s = Files.list(dir)) {
             assertThat(s.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".partial"));
         }

@@ -42,8 +42,10 @@ import org.apache.spark.api.java.JavaSparkContext;
  * shard is deleted once merged and the folder when the import ends, whether it succeeded or not. An import killed
  * before that leaves the folder behind: the next Spark import of the same output deletes it (listed in the report's
  * {@code staleFilesRemoved}). On a cluster the folder, the game files and the play-by-play folder must be at the
- * same paths on the driver and every executor (a shared file system), like {@code --examples} of
- * {@code train --spark}.
+ * same paths on the driver and every executor (a shared file system; absolute paths, since the tasks are given
+ * the paths as the driver has them so that the report and the messages name them as the local import does), like
+ * {@code --examples} of {@code train --spark}. The report's {@code spark.executors} is the context's default
+ * parallelism (its task slots, 2 in {@code local[2]}), as {@code train --spark} reports it.
  */
 public final class SparkSportvuImport implements SparkImport {
     /** Suffix of the shard folder's name. */
@@ -78,9 +80,12 @@ public final class SparkSportvuImport implements SparkImport {
         List<Path> stale = deleteStaleShards(abs);
         Path work = createShardFolder(abs);
         try {
-            List<String> paths = files.stream().map(f -> f.path().toAbsolutePath().toString()).toList();
+            // the paths as the driver has them, so that the report and the messages name them as the local import
+            // does (a relative path resolves on an executor as on the driver in local[N]; give absolute ones on a
+            // cluster)
+            List<String> paths = files.stream().map(f -> f.path().toString()).toList();
             String folder = work.toString();
-            String pbp = o.playByPlayDir().toAbsolutePath().toString();
+            String pbp = o.playByPlayDir().toString();
             double rate = o.rateHz();
             List<Integer> ids = IntStream.range(0, files.size()).boxed().toList();
             List<TaskResult> results = new ArrayList<>(sc.parallelize(ids, Math.max(1, ids.size()))
