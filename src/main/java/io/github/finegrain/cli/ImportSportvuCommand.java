@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
  * {@code finegrain import-sportvu}: SportVU game logs ({@code .7z} or {@code .json}) and stats.nba.com play-by-play
  * in, an example file ({@link io.github.finegrain.data.ExampleFile}) and an import report out
  * ({@link SportvuImport} documents every rule). Exit codes: 0 ok; 2 usage error; 3 bad input data (nothing is
- * written then).
+ * written then). With {@code --spark MASTER} the games are imported on Spark ({@link SparkImport}) into the same file.
  */
 @Command(name = "import-sportvu", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"Import SportVU game logs (.7z or .json) and their play-by-play into an example file for "
@@ -76,9 +76,16 @@ public final class ImportSportvuCommand implements Callable<Integer> {
             description = "drop a game that cannot be read (listed in the report) instead of failing the import")
     boolean skipBadGames;
 
+    @Option(names = "--spark", paramLabel = "MASTER",
+            description = "Import on Apache Spark at MASTER (e.g. local[2] or spark://host:7077), one task per game "
+                    + "file; per-game shards go to a folder next to --out, which must be on a file system every "
+                    + "executor can write. Needs a build with the spark profile (mvn -Pspark package).")
+    String sparkMaster;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter o = spec.commandLine().getOut();
+        SparkImport sparkImport = sparkMaster == null ? null : SparkImport.load();
         SplitRule rule;
         if (trainGames != null || valGames != null || testGames != null) {
             rule = new SplitRule.Explicit(set(trainGames), set(valGames), set(testGames));
@@ -96,7 +103,12 @@ public final class ImportSportvuCommand implements Callable<Integer> {
         CliFiles.outputFile(out, "the example file");
         CliFiles.outputFile(rep, "the import report");
         SportvuImport.Result r;
-        if (System.console() != null) {
+        if (sparkImport != null) {
+            r = sparkImport.run(sparkMaster, inputs, out, rep, options, (done, total, file) -> {
+                o.printf(Locale.ROOT, "  game file %d/%d merged: %s%n", done, total, file.getFileName());
+                o.flush();
+            });
+        } else if (System.console() != null) {
             try (me.tongfei.progressbar.ProgressBar bar = new me.tongfei.progressbar.ProgressBarBuilder()
                     .setTaskName("import").setInitialMax(1).setStyle(me.tongfei.progressbar.ProgressBarStyle.ASCII)
                     .build()) {

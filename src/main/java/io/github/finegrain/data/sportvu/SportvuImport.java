@@ -24,7 +24,9 @@ import java.util.Set;
  * Imports SportVU game logs and their play-by-play into an {@link ExampleFile}: each game is streamed
  * ({@link SportvuReader}), labelled from its play-by-play ({@link GameImporter}), and its rows appended to the file
  * being written; the games are then assigned to train/val/test by a {@link SplitRule} and the file is moved into
- * place. Games are read one after another on the calling thread, in path order.
+ * place. Games are read one after another on the calling thread, in path order ({@link #LOCAL}); with
+ * {@code import-sportvu --spark} they are first imported on Spark executors, one task per game file, by the same
+ * {@link #importGame}, and then taken in path order like the local ones ({@link Engine}), so both give the same file.
  *
  * <p><b>Policy for bad input</b>: skip and count where skipping loses nothing the user needs, fail otherwise.
  * Skipped and counted (every reason is listed in the report with its count and first occurrence): incomplete
@@ -146,6 +148,145 @@ public final class SportvuImport {
     /** {@link #run(List, Path, Path, Options)} reporting progress after each game file. */
     public static Result run(List<Path> inputs, Path out, Path report, Options o, Progress progress)
             throws IOException {
+        return run(inputs, out, report, o, progress, LOCAL);
+    }
+
+    /**
+     * Receives the rows of one game, in the game's row order.
+     */
+    @FunctionalInterface
+    public interface GameRows {
+        /**
+         * One example.
+         *
+         * @param player     the ball handler's player id (a known player: see {@link SportvuReader})
+         * @param playerName his name from the rosters ("" if none)
+         * @param moment     index of the moment in the game's de-duplicated timeline
+         * @param gameClock  game clock left in the period, s
+         * @param period     period, 1..
+         * @param positive   the label
+         * @param features   the 12 feature columns, feet (not modified; reused by the caller after the call)
+         */
+        void row(int player, String playerName, int moment, double gameClock, int period, boolean positive,
+                double[] features) throws IOException;
+    }
+
+    /**
+     * One game file imported by {@link #importGame}: everything the import needs of it besides its rows.
+     * Serializable, so that a Spark task can return it to the driver.
+     *
+     * @param gameId      the JSON's {@code gameid}
+     * @param date        game date, YYYY-MM-DD
+     * @param home        home team abbreviation ("" if the log names none)
+     * @param visitor     visiting team abbreviation ("" if none)
+     * @param jsonBytes   bytes of game-log JSON read
+     * @param momentsKept distinct moments kept (0: the game has no moment and is listed, not imported)
+     * @param rows        examples produced
+     * @param positives   positive examples produced
+     * @param report      the game's entry of the import report (the import adds its {@code split}; modified then)
+     * @param tally       the game's skips and notes
+     */
+    public record GameImport(String gameId, String date, String home, String visitor, long jsonBytes,
+            long momentsKept, long rows, long positives, Map<String, Object> report, Tally tally)
+            implements java.io.Serializable {
+    }
+
+    /**
+     * Imports one game file: streams it ({@link SportvuReader}), labels it from its play-by-play
+     * ({@link GameImporter}), hands every example to {@code rows} in order and returns the game's report and tally
+     * (with the {@value #NOTE_NAME_MISMATCH} and {@value #SKIP_NO_MOMENTS} entries of the class policy). The only
+     * per-game code of both the local import and {@code import-sportvu --spark}, whose executors call it.
+     *
+     * @param playByPlayDir directory of {@code <gameid>.csv} play-by-play files
+     * @param rateHz        example rate, Hz ({@link Options#rateHz()})
+     * @throws DataFormatException if the game cannot be read (the message names the file); rows already handed
+     *                             to {@code rows} must then be undone by the caller
+     */
+    public static GameImport importGame(GameFile gf, Path playByPlayDir, double rateHz, GameRows rows)
+            throws IOException {
+        Tally gameTally = new Tally();
+        long g0 = System.nanoTime();
+        long[] count = new long[1];
+        GameImporter[] holder = new GameImporter[1];
+        SportvuReader.Stats stats = gf.read((in, source) -> {
+            GameImporter gi = new GameImporter(source, playByPlayDir, rateHz,
+                    (player, period, clock, moment, positive, features) -> {
+                        count[0]++;
+                        rows.row(player, holder[0].names().getOrDefault(player, ""), moment, clock, period,
+                                positive, features);
+                    }, gameTally);
+            holder[0] = gi;
+            SportvuReader.Stats s = SportvuReader.read(in, source, gi, gameTally);
+            gi.finish();
+            return s;
+        });
+        GameImporter gi = holder[0];
+        double secs = (System.nanoTime() - g0) / 1e9;
+        Map<String, Object> gr = gameReport(gf, stats, gi, secs, gameTally);
+        if (gf.archiveName() != null && !Boolean.TRUE.equals(gr.get("archiveNameMatchesContent"))) {
+            gameTally.add(NOTE_NAME_MISMATCH, gf.path() + ": name says " + gf.archiveName()
+                    + ", content says " + stats.gameDate() + " " + gr.get("visitor") + " at " + gr.get("home"));
+        }
+        if (stats.momentsKept() == 0) {
+            gameTally.add(SKIP_NO_MOMENTS, gf.path() + " (game " + stats.gameId() + ", " + stats.events()
+                    + " events, " + stats.momentsRead() + " moments)");
+        }
+        return new GameImport(stats.gameId(), stats.gameDate(), (String) gr.get("home"), (String) gr.get("visitor"),
+                stats.bytes(), stats.momentsKept(), count[0], gi.positives(), gr, gameTally);
+    }
+
+    /**
+     * Where an import gets its games from: {@link #LOCAL} imports each one on the calling thread when the import
+     * comes to it; {@code import-sportvu --spark} imports them all on Spark executors first and replays each
+     * one's rows. Either way the import takes the games in file order and does everything else (task table,
+     * duplicate games, the bad-game policy, splits, the file and the report) itself.
+     */
+    @FunctionalInterface
+    public interface Engine {
+        /**
+         * Starts an import of {@code files} (called once, after the inputs were found and the stale partial files of
+         * {@code out} deleted, before any row is written).
+         */
+        Session start(List<GameFile> files, Path out, Options o) throws IOException;
+    }
+
+    /** The games of one import, taken in file order; closed when the import ends, whether it succeeded or not. */
+    @FunctionalInterface
+    public interface Session extends java.io.Closeable {
+        /**
+         * Game {@code index} of the files (each index once, ascending): hands its rows to {@code rows} and returns
+         * it, as {@link #importGame} does.
+         *
+         * @throws DataFormatException if the game cannot be read (the same message as {@link #importGame})
+         */
+        GameImport game(int index, GameFile file, GameRows rows) throws IOException;
+
+        /** Top-level entries to add to the report (e.g. {@code spark}); called after the last game. */
+        default Map<String, Object> report() {
+            return Map.of();
+        }
+
+        /** Leftovers of an interrupted earlier import that {@link Engine#start} deleted (for the report). */
+        default List<Path> staleFilesRemoved() {
+            return List.of();
+        }
+
+        /** Releases what the session holds (e.g. deletes temporary files). */
+        @Override
+        default void close() throws IOException {
+        }
+    }
+
+    /** Imports each game on the calling thread with {@link #importGame}. */
+    public static final Engine LOCAL = (files, out, o) -> (index, file, rows) -> importGame(file, o.playByPlayDir(),
+            o.rateHz(), rows);
+
+    /**
+     * {@link #run(List, Path, Path, Options, Progress)} taking the games from {@code engine}: the same rows, task
+     * table, splits, file and report (plus the session's own report entries) whichever engine imports the games.
+     */
+    public static Result run(List<Path> inputs, Path out, Path report, Options o, Progress progress, Engine engine)
+            throws IOException {
         long t0 = System.nanoTime();
         if (inputs.isEmpty()) {
             throw new IllegalArgumentException("no input game files or directories");
@@ -172,81 +313,59 @@ public final class SportvuImport {
         long rows;
         long positives = 0;
         Map<String, Object> rep = new LinkedHashMap<>();
-        try (ExampleFile.Writer w = new ExampleFile.Writer(out)) {
-            int done = 0;
-            for (GameFile gf : files) {
+        try (Session session = engine.start(files, out, o); ExampleFile.Writer w = new ExampleFile.Writer(out)) {
+            stale.addAll(session.staleFilesRemoved());
+            for (int i = 0; i < files.size(); i++) {
+                GameFile gf = files.get(i);
+                long mark = w.rows();
+                int taskMark = taskPlayers.size();
+                int gameIndex = games.size();
+                Map<Integer, Integer> perTask = new HashMap<>();
                 try {
-                    long mark = w.rows();
-                    int taskMark = taskPlayers.size();
-                    Tally gameTally = new Tally();
-                    long g0 = System.nanoTime();
-                    int gameIndex = games.size();
-                    Map<Integer, Integer> perTask = new HashMap<>();
-                    GameImporter[] holder = new GameImporter[1];
-                    try {
-                        SportvuReader.Stats stats = gf.read((in, source) -> {
-                            GameImporter gi = new GameImporter(source, o.playByPlayDir(), o.rateHz(),
-                                    (player, period, clock, moment, positive, features) -> {
-                                        Integer t = taskOf.get(player);
-                                        if (t == null) {
-                                            t = taskPlayers.size();
-                                            taskOf.put(player, t);
-                                            taskPlayers.add(player);
-                                            taskNames.add(holder[0].names().getOrDefault(player, ""));
-                                        }
-                                        perTask.merge(t, 1, Integer::sum);
-                                        w.row(gameIndex, t, moment, clock, period, positive, features);
-                                    }, gameTally);
-                            holder[0] = gi;
-                            SportvuReader.Stats s = SportvuReader.read(in, source, gi, gameTally);
-                            gi.finish();
-                            return s;
-                        });
-                        GameImporter gi = holder[0];
-                        String other = seen.putIfAbsent(stats.gameId(), gf.path().toString());
-                        if (other != null) {
-                            throw new DataFormatException(gf.path() + ": game " + stats.gameId() + " was already read from "
-                                    + other);
+                    GameImport g = session.game(i, gf, (player, name, moment, clock, period, positive, features) -> {
+                        Integer t = taskOf.get(player);
+                        if (t == null) {
+                            t = taskPlayers.size();
+                            taskOf.put(player, t);
+                            taskPlayers.add(player);
+                            taskNames.add(name);
                         }
-                        jsonBytes += stats.bytes();
-                        double secs = (System.nanoTime() - g0) / 1e9;
-                        Map<String, Object> gr = gameReport(gf, stats, gi, secs, gameTally);
-                        if (gf.archiveName() != null && !Boolean.TRUE.equals(gr.get("archiveNameMatchesContent"))) {
-                            gameTally.add(NOTE_NAME_MISMATCH, gf.path() + ": name says " + gf.archiveName()
-                                    + ", content says " + stats.gameDate() + " " + gr.get("visitor") + " at "
-                                    + gr.get("home"));
-                        }
-                        if (stats.momentsKept() == 0) {
-                            gameTally.add(SKIP_NO_MOMENTS, gf.path() + " (game " + stats.gameId() + ", " + stats.events()
-                                    + " events, " + stats.momentsRead() + " moments)");
-                            withoutMoments.add(gr);
-                        } else {
-                            games.add(new PendingGame(stats.gameId(), stats.gameDate(), gi.home().abbreviation(),
-                                    gi.visitor().abbreviation(), gf.path().getFileName().toString(), mark,
-                                    (int) (w.rows() - mark), (int) gi.positives(), perTask, gr));
-                            positives += gi.positives();
-                        }
-                        gameReports.add(gr);
-                        tally.addAll(gameTally);
-                    } catch (DataFormatException e) {
-                        if (!o.skipBadGames()) {
-                            throw e;
-                        }
-                        w.truncate(mark);
-                        for (int i = taskPlayers.size() - 1; i >= taskMark; i--) {
-                            taskOf.remove(taskPlayers.remove(i));
-                            taskNames.remove(i);
-                        }
-                        tally.add(SKIP_BAD_GAME, e.getMessage());
-                        Map<String, Object> f = new LinkedHashMap<>();
-                        f.put("file", gf.path().toString());
-                        f.put("error", e.getMessage());
-                        failed.add(f);
+                        perTask.merge(t, 1, Integer::sum);
+                        w.row(gameIndex, t, moment, clock, period, positive, features);
+                    });
+                    String other = seen.putIfAbsent(g.gameId(), gf.path().toString());
+                    if (other != null) {
+                        throw new DataFormatException(gf.path() + ": game " + g.gameId() + " was already read from "
+                                + other);
                     }
-                } finally {
-                    done++;
+                    jsonBytes += g.jsonBytes();
+                    Map<String, Object> gr = g.report();
+                    if (g.momentsKept() == 0) {
+                        withoutMoments.add(gr);
+                    } else {
+                        games.add(new PendingGame(g.gameId(), g.date(), g.home(), g.visitor(),
+                                gf.path().getFileName().toString(), mark, (int) (w.rows() - mark), (int) g.positives(),
+                                perTask, gr));
+                        positives += g.positives();
+                    }
+                    gameReports.add(gr);
+                    tally.addAll(g.tally());
+                } catch (DataFormatException e) {
+                    if (!o.skipBadGames()) {
+                        throw e;
+                    }
+                    w.truncate(mark);
+                    for (int k = taskPlayers.size() - 1; k >= taskMark; k--) {
+                        taskOf.remove(taskPlayers.remove(k));
+                        taskNames.remove(k);
+                    }
+                    tally.add(SKIP_BAD_GAME, e.getMessage());
+                    Map<String, Object> f = new LinkedHashMap<>();
+                    f.put("file", gf.path().toString());
+                    f.put("error", e.getMessage());
+                    failed.add(f);
                 }
-                progress.gameDone(done, files.size(), gf.path()); // only for a file read (or skipped), not one that failed
+                progress.gameDone(i + 1, files.size(), gf.path()); // only for a file read (or skipped), not one that failed
             }
             rows = w.rows();
             List<String> ids = games.stream().map(PendingGame::gameId).toList();
@@ -321,6 +440,7 @@ public final class SportvuImport {
             rep.put("games", gameReports);
             rep.put("gamesWithoutMoments", withoutMoments);
             rep.put("gamesFailed", failed);
+            rep.putAll(session.report());
 
             w.finish(metaJson, table, tasks);
         }

@@ -7,8 +7,11 @@ import java.util.function.Supplier;
 
 /**
  * Counts by reason (skips and notes of an import), each with where it first happened. Not thread-safe.
+ * Serializable (a Spark task of {@code import-sportvu --spark} returns its game's tally to the driver).
  */
-public final class Tally {
+public final class Tally implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+
     private final Map<String, Long> counts = new LinkedHashMap<>();
     private final Map<String, String> first = new LinkedHashMap<>();
 
