@@ -11,7 +11,6 @@ import io.github.finegrain.train.ExampleFileRows;
 import io.github.finegrain.train.ExampleRows;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.nd4j.linalg.dataset.DataSet;
@@ -25,7 +24,7 @@ public final class SparkCliTraining implements SparkTraining {
     @Override
     public Outcome fit(String master, MultiResolutionOptions options, ExampleSet train, ExampleSet validation,
             MultiResolutionTrainer.Progress progress) {
-        try (JavaSparkContext sc = context(master)) {
+        try (JavaSparkContext sc = SparkContexts.forMaster("finegrain train", master)) {
             return outcome(master, options, trainer(sc, options, progress).fit(train, validation));
         }
     }
@@ -34,7 +33,7 @@ public final class SparkCliTraining implements SparkTraining {
     public Outcome fit(String master, MultiResolutionOptions options, ExampleFileRows train, ExampleSet validation,
             MultiResolutionTrainer.Progress progress) throws java.io.IOException {
         TaskIndex tasks = TaskIndex.fromCounts(train.taskCounts(), options.minTaskExamples());
-        try (JavaSparkContext sc = context(master)) {
+        try (JavaSparkContext sc = SparkContexts.forMaster("finegrain train", master)) {
             SparkMultiResolutionTrainer trainer = trainer(sc, options, progress);
             JavaRDD<DataSet> batches = SparkExampleFiles.minibatches(sc, train, Split.TRAIN, tasks,
                     options.batchSize(), options.dataType(), options.seed(), ExampleFileRows.DEFAULT_BLOCK_EXAMPLES,
@@ -49,16 +48,6 @@ public final class SparkCliTraining implements SparkTraining {
             MultiResolutionTrainer.Progress progress) {
         return new SparkMultiResolutionTrainer(sc, options, new DefaultStageTransition(),
                 SparkMultiResolutionTrainer.Settings.automatic()).withProgress(progress);
-    }
-
-    private static JavaSparkContext context(String master) {
-        SparkConf conf = new SparkConf().setAppName("finegrain train").setMaster(master)
-                .setIfMissing("spark.ui.enabled", "false");
-        if (master.startsWith("local")) {
-            // a laptop or CI machine whose host name does not resolve: bind the driver to the loopback interface
-            conf.setIfMissing("spark.driver.host", "127.0.0.1").setIfMissing("spark.driver.bindAddress", "127.0.0.1");
-        }
-        return JavaSparkContext.fromSparkContext(org.apache.spark.SparkContext.getOrCreate(conf));
     }
 
     private static Outcome outcome(String master, MultiResolutionOptions options,

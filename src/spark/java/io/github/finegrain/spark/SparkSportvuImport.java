@@ -21,7 +21,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
-import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 
 /**
@@ -55,7 +54,7 @@ public final class SparkSportvuImport implements SparkImport {
     @Override
     public SportvuImport.Result run(String master, List<Path> inputs, Path out, Path report,
             SportvuImport.Options options, SportvuImport.Progress progress) throws IOException {
-        try (JavaSparkContext sc = context(master)) {
+        try (JavaSparkContext sc = SparkContexts.forMaster("finegrain import-sportvu", master)) {
             return SportvuImport.run(inputs, out, report, options, progress, engine(sc, master));
         }
     }
@@ -272,15 +271,5 @@ public final class SparkSportvuImport implements SparkImport {
             }
         }
         Files.delete(folder);
-    }
-
-    private static JavaSparkContext context(String master) {
-        SparkConf conf = new SparkConf().setAppName("finegrain import-sportvu").setMaster(master)
-                .setIfMissing("spark.ui.enabled", "false");
-        if (master.startsWith("local")) {
-            // a laptop or CI machine whose host name does not resolve: bind the driver to the loopback interface
-            conf.setIfMissing("spark.driver.host", "127.0.0.1").setIfMissing("spark.driver.bindAddress", "127.0.0.1");
-        }
-        return JavaSparkContext.fromSparkContext(org.apache.spark.SparkContext.getOrCreate(conf));
     }
 }
