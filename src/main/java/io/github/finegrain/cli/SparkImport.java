@@ -4,12 +4,11 @@ import io.github.finegrain.data.sportvu.SportvuImport;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.ServiceLoader;
 
 /**
  * {@code import-sportvu --spark MASTER}: the SportVU import with one Spark task per game file. The implementation
  * lives in the source folder of the {@code spark} build profile ({@code src/spark/java}, {@code mvn -Pspark package})
- * and is found with {@link ServiceLoader}, like {@link SparkTraining}; a build without the profile has none, and
+ * and is found with {@link java.util.ServiceLoader}, like {@link SparkTraining}; a build without the profile has none, and
  * {@link #load()} says how to get one.
  */
 public interface SparkImport {
@@ -31,18 +30,6 @@ public interface SparkImport {
      * @throws IllegalArgumentException if this finegrain was built without the {@code spark} profile
      */
     static SparkImport load() {
-        try {
-            java.util.Optional<SparkImport> found = ServiceLoader.load(SparkImport.class,
-                    SparkImport.class.getClassLoader()).findFirst();
-            if (found.isPresent()) {
-                return found.get();
-            }
-        } catch (java.util.ServiceConfigurationError e) {
-            // a service file left in target/classes by an earlier -Pspark build, without its classes
-            throw new IllegalArgumentException("--spark: this finegrain was built without the spark profile: mvn "
-                    + "-Pspark package (after switching profiles, mvn clean first: " + e.getMessage() + ")");
-        }
-        throw new IllegalArgumentException("--spark: this finegrain was built without the spark profile: mvn -Pspark "
-                + "package");
+        return SparkProfile.service(SparkImport.class);
     }
 }

@@ -5,12 +5,11 @@ import io.github.finegrain.train.ExampleFileRows;
 import io.github.finegrain.train.MultiResolutionOptions;
 import io.github.finegrain.train.MultiResolutionTrainer;
 import java.util.Map;
-import java.util.ServiceLoader;
 
 /**
  * {@code train --spark MASTER}: multi-resolution training on Apache Spark. The implementation lives in the source
  * folder of the {@code spark} build profile ({@code src/spark/java}, {@code mvn -Pspark package}) and is found with
- * {@link ServiceLoader}; a build without the profile has none, and {@link #load()} says how to get one.
+ * {@link java.util.ServiceLoader}; a build without the profile has none, and {@link #load()} says how to get one.
  */
 public interface SparkTraining {
     /**
@@ -49,18 +48,6 @@ public interface SparkTraining {
      * @throws IllegalArgumentException if this finegrain was built without the {@code spark} profile
      */
     static SparkTraining load() {
-        try {
-            java.util.Optional<SparkTraining> found = ServiceLoader.load(SparkTraining.class,
-                    SparkTraining.class.getClassLoader()).findFirst();
-            if (found.isPresent()) {
-                return found.get();
-            }
-        } catch (java.util.ServiceConfigurationError e) {
-            // a service file left in target/classes by an earlier -Pspark build, without its classes
-            throw new IllegalArgumentException("--spark: this finegrain was built without the spark profile: mvn "
-                    + "-Pspark package (after switching profiles, mvn clean first: " + e.getMessage() + ")");
-        }
-        throw new IllegalArgumentException("--spark: this finegrain was built without the spark profile: mvn -Pspark "
-                + "package");
+        return SparkProfile.service(SparkTraining.class);
     }
 }
