@@ -278,7 +278,35 @@ public final class TrainCommand implements Callable<Integer> {
         CliFiles.outputFolder(dir, "the run's files");
         // a run overwrites these: a symbolic link among them would redirect the write elsewhere
         CliFiles.noSymbolicLinks(dir, Stream.concat(RUN_OUTPUTS.stream(),
-                Stream.of("model.zip.tmp", "checkpoint.new", "checkpoint.old")).toArray(String[]::new));
+                Stream.of("model.zip.tmp", "checkpoint.new", "checkpoint.old", LOCK)).toArray(String[]::new));
+        // one train at a time per run folder: a second one (a new run or a --resume) is refused while this one runs
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(dir.resolve(LOCK),
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE,
+                java.nio.file.LinkOption.NOFOLLOW_LINKS); java.nio.channels.FileLock lock = lock(channel, dir)) {
+            return train(out, dir, sparkTraining);
+        }
+    }
+
+    /** The run folder's lock file, held while a train writes the folder. */
+    static final String LOCK = ".lock";
+
+    private static java.nio.channels.FileLock lock(java.nio.channels.FileChannel channel, Path dir)
+            throws IOException {
+        java.nio.channels.FileLock lock;
+        try {
+            lock = channel.tryLock();
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            lock = null; // held by this JVM (another command run in-process)
+        }
+        if (lock == null) {
+            throw new IllegalArgumentException("run folder " + dir + " is in use by another train (it holds the lock "
+                    + dir.resolve(LOCK) + "); wait for that run to end or choose another --run-dir");
+        }
+        return lock;
+    }
+
+    /** Trains, evaluates and writes the run folder {@code dir} (locked by the caller). */
+    private int train(PrintWriter out, Path dir, SparkTraining sparkTraining) throws Exception {
         Map<String, Object> dataJson = new LinkedHashMap<>();
         Map<Split, ExampleSet> examples = loadExamples(out, dataJson);
         ExampleSet train = examples.get(Split.TRAIN); // null when streamed from --examples (streamedTrain)
@@ -346,6 +374,9 @@ public final class TrainCommand implements Callable<Integer> {
                 Path checkpoint = dir.resolve("checkpoint");
                 MultiResolutionTrainer.Result result;
                 Map<String, Object> sparkJson = null;
+                if (resume != null) {
+                    printResumePoint(out, checkpoint, options);
+                }
                 if (sparkTraining != null) {
                     // no checkpoints on Spark (yet); with --examples the executors read the training split
                     SparkTraining.Outcome o = streamedTrain != null
@@ -434,6 +465,31 @@ public final class TrainCommand implements Callable<Integer> {
         out.println("Wrote " + dir.resolve("model.zip") + ", " + dir.resolve("metrics.json")
                 + (schedule.equals("single") ? "" : ", " + dir.resolve("trace.csv")) + " and " + report);
         return 0;
+    }
+
+    /**
+     * Says where a resumed run goes on: stage, minibatch within it and training time so far (a checkpoint that cannot
+     * be read is left to the trainer, which names the file and what is wrong).
+     */
+    private static void printResumePoint(PrintWriter out, Path checkpoint, MultiResolutionOptions options) {
+        io.github.finegrain.train.RunCheckpoint c;
+        try {
+            c = io.github.finegrain.train.RunCheckpoint.read(checkpoint);
+        } catch (IOException | RuntimeException e) {
+            return;
+        }
+        if (c.nextStage() >= options.ladder().size()) {
+            out.printf("Resuming %s: all %d stages are trained; writing the outputs%n", checkpoint,
+                    options.ladder().size());
+            return;
+        }
+        if (c.nextStage() < 0) {
+            return;
+        }
+        int steps = c.midStage() == null ? 0 : c.midStage().steps();
+        out.printf(java.util.Locale.ROOT, "Resuming %s: stage %d (%s) at minibatch %d of the stage, %d in all, after "
+                + "%.1f s of training%n", checkpoint, c.nextStage(), options.ladder().get(c.nextStage()).label(), steps,
+                c.iteration(), c.elapsedSeconds());
     }
 
     /** Fails fast on bad option values, before any data is read or any file written. */

@@ -121,6 +121,7 @@ class TrainCommandTest {
         com.fasterxml.jackson.databind.node.ObjectNode state = (com.fasterxml.jackson.databind.node.ObjectNode)
                 new ObjectMapper().readTree(cp.resolve("state.json").toFile());
         assertThat(state.path("finished").asBoolean(false)).isTrue();
+        JsonNode after0 = state.deepCopy();
         state.put("nextStage", 5);
         state.put("finished", false);
         state.withArray("stages").remove(5);
@@ -135,6 +136,8 @@ class TrainCommandTest {
         io.github.finegrain.train.CheckpointFolder.seal(cp);
         int other = run("train", "--resume", runDir.toString(), "--max-train-examples", "2000");
         assertThat(other).as(err.toString()).isEqualTo(FinegrainCli.EXIT_BAD_INPUT);
+        assertThat(out.toString()).contains("Resuming " + cp + ": stage 5 (cp 40x50 / 12x12) at minibatch 0 of the "
+                + "stage, " + after0.path("iteration").asInt() + " in all");
         assertThat(err.toString()).contains(cp.resolve("network.zip") + ": the checkpoint's network (cp 40x50 / "
                 + "12x12, 2 tasks, rank 20) is not the one this run's stage starts from").contains("another run");
         JsonNode after = new ObjectMapper().readTree(cp.resolve("state.json").toFile());
@@ -194,11 +197,30 @@ class TrainCommandTest {
         Files.delete(runDir.resolve("model.zip.tmp"));
         int resumed = run("train", "--resume", runDir.toString(), "--max-train-examples", "2000");
         assertThat(resumed).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("Resuming " + cp + ": all 6 stages are trained; writing the outputs");
         assertThat(runDir.resolve("model.zip")).isRegularFile();
         assertThat(new ObjectMapper().readTree(cp.resolve("state.json").toFile()).path("finished").asBoolean())
                 .isTrue();
         // nothing was trained again: the trace is the first run's
         assertThat(Files.readAllLines(runDir.resolve("trace.csv"))).hasSize(1 + 6 * 4);
+    }
+
+    /** A second train into a run folder that a running train holds is refused before it reads or writes anything. */
+    @Test
+    void aRunFolderInUseIsRefused() throws IOException {
+        Path runDir = dir.resolve("busy");
+        Files.createDirectories(runDir);
+        try (java.nio.channels.FileChannel c = java.nio.channels.FileChannel.open(runDir.resolve(".lock"),
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+                java.nio.channels.FileLock held = c.lock()) {
+            int code = run("train", "--run-dir", runDir.toString(), "--max-train-examples", "2000");
+            assertThat(code).isEqualTo(2);
+            assertThat(err.toString()).contains("run folder " + runDir + " is in use by another train");
+            assertThat(out.toString()).doesNotContain("Data (");
+        }
+        try (var files = Files.list(runDir)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactly(".lock");
+        }
     }
 
     @Test
