@@ -9,8 +9,6 @@ import io.github.finegrain.train.TrainingSteps;
 import java.util.List;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.nn.updater.BaseMultiLayerUpdater;
-import org.deeplearning4j.nn.updater.UpdaterBlock;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingResult;
@@ -18,7 +16,6 @@ import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingWorker;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * DL4J's {@link ParameterAveragingTrainingMaster} whose workers train with finegrain's row-sparse step
@@ -131,8 +128,8 @@ public class RowSparseTrainingMaster extends ParameterAveragingTrainingMaster {
         for (int k = 0; k < blocks.size(); k++) {
             RowBlock b = blocks.get(k);
             if (adam) {
-                m[k] = slice(net, spatial, b.key(), "M");
-                v[k] = slice(net, spatial, b.key(), "V");
+                m[k] = UpdaterStates.get(net, spatial, b.key(), "M");
+                v[k] = UpdaterStates.get(net, spatial, b.key(), "V");
                 steps[k] = new int[b.rows()];
                 // a row whose second moment is 0 was never touched; any other row gets the network's count
                 INDArray rowMax = v[k].reshape(b.rows(), b.rowLength()).amax(1);
@@ -141,7 +138,7 @@ public class RowSparseTrainingMaster extends ParameterAveragingTrainingMaster {
                     steps[k][r] = touched[r] > 0 ? t : 0;
                 }
             } else if (squares) {
-                v[k] = slice(net, spatial, b.key(), "grad");
+                v[k] = UpdaterStates.get(net, spatial, b.key(), "grad");
             }
         }
         return OptimizerState.wrap(optimizer, blocks, m, v, steps);
@@ -164,38 +161,14 @@ public class RowSparseTrainingMaster extends ParameterAveragingTrainingMaster {
         for (int k = 0; k < blocks.size(); k++) {
             String key = blocks.get(k).key();
             if (adam) {
-                INDArray m = slice(net, spatial, key, "M");
+                INDArray m = UpdaterStates.get(net, spatial, key, "M");
                 m.assign(Nd4j.createFromArray(state.firstMoment(k)).castTo(m.dataType()));
             }
             double[] v = state.secondMoment(k);
             if (v != null) {
-                INDArray target = slice(net, spatial, key, adam ? "V" : "grad");
+                INDArray target = UpdaterStates.get(net, spatial, key, adam ? "V" : "grad");
                 target.assign(Nd4j.createFromArray(v).castTo(target.dataType()));
             }
         }
-    }
-
-    /** The part of the updater state named {@code name} that belongs to parameter {@code key} of {@code layer}. */
-    private static INDArray slice(MultiLayerNetwork net, Layer layer, String key, String name) {
-        if (net.getUpdater() instanceof BaseMultiLayerUpdater<?> updater) {
-            for (UpdaterBlock block : updater.getUpdaterBlocks()) {
-                for (UpdaterBlock.ParamState ps : block.getLayersAndVariablesInBlock()) {
-                    if (ps.getLayer() != layer || !ps.getParamName().equals(key)) {
-                        continue;
-                    }
-                    java.util.Map<String, INDArray> state = block.getGradientUpdater() == null ? null
-                            : block.getGradientUpdater().getState();
-                    INDArray s = state == null ? null : state.get(name);
-                    if (s == null) {
-                        break;
-                    }
-                    long off = ps.getParamOffsetStart() - block.getParamOffsetStart();
-                    long len = (long) ps.getParamOffsetEnd() - ps.getParamOffsetStart();
-                    return s.reshape(s.length()).get(NDArrayIndex.interval(off, off + len));
-                }
-            }
-        }
-        throw new IllegalStateException("the network's updater keeps no '" + name + "' state for parameter " + key
-                + " (the row-sparse workers need the optimizer's dense equivalent as the network's updater)");
     }
 }

@@ -37,15 +37,12 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.nn.updater.BaseMultiLayerUpdater;
-import org.deeplearning4j.nn.updater.UpdaterBlock;
 import org.deeplearning4j.spark.api.Repartition;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scala.Tuple2;
@@ -511,29 +508,10 @@ public final class SparkMultiResolutionTrainer {
      * like the parameter; null when the network's updater keeps none (SGD, AdaGrad) or has no state yet.
      */
     static INDArray firstMoment(MultiLayerNetwork net, Located at) {
-        if (!(net.getUpdater() instanceof BaseMultiLayerUpdater<?> updater)) {
-            return null;
-        }
         String key = at.conf.courtModeParam();
-        for (UpdaterBlock block : updater.getUpdaterBlocks()) {
-            for (UpdaterBlock.ParamState ps : block.getLayersAndVariablesInBlock()) {
-                if (ps.getLayer() != at.layer || !ps.getParamName().equals(key)) {
-                    continue;
-                }
-                java.util.Map<String, INDArray> state = block.getGradientUpdater() == null ? null
-                        : block.getGradientUpdater().getState();
-                INDArray m = state == null ? null : state.get("M");
-                if (m == null) {
-                    return null;
-                }
-                long off = ps.getParamOffsetStart() - block.getParamOffsetStart();
-                long len = (long) ps.getParamOffsetEnd() - ps.getParamOffsetStart();
-                // the layer's parameter views are 'c'-order reshapes of its slice of the flat vector
-                return m.reshape(m.length()).get(NDArrayIndex.interval(off, off + len))
-                        .reshape('c', at.layer.getParam(key).shape());
-            }
-        }
-        return null;
+        INDArray m = UpdaterStates.find(net, at.layer, key, "M");
+        // the layer's parameter views are 'c'-order reshapes of its slice of the flat vector
+        return m == null ? null : m.reshape('c', at.layer.getParam(key).shape());
     }
 
     /** Keeps the partitions {@code [from, to)} of an RDD (for {@code PartitionPruningRDD}, on the driver). */
