@@ -72,6 +72,10 @@ public final class ImportSportvuCommand implements Callable<Integer> {
     @Option(names = "--test-games", split = ",", paramLabel = "ID", description = "explicit split: test games")
     List<String> testGames;
 
+    @Option(names = "--replace",
+            description = "replace an existing example file and report (without it an import refuses to overwrite)")
+    boolean replace;
+
     @Option(names = "--skip-bad-games",
             description = "drop a game that cannot be read (listed in the report) instead of failing the import")
     boolean skipBadGames;
@@ -85,6 +89,9 @@ public final class ImportSportvuCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter o = spec.commandLine().getOut();
+        if (sparkMaster != null) {
+            SparkProfile.checkMaster(sparkMaster);
+        }
         SparkImport sparkImport = sparkMaster == null ? null : SparkImport.load();
         SplitRule rule;
         if (trainGames != null || valGames != null || testGames != null) {
@@ -102,6 +109,12 @@ public final class ImportSportvuCommand implements Callable<Integer> {
         CliFiles.inputFolder(playByPlay, "the play-by-play folder");
         CliFiles.outputFile(out, "the example file");
         CliFiles.outputFile(rep, "the import report");
+        for (Path existing : new Path[] {out, rep}) {
+            if (!replace && java.nio.file.Files.exists(existing, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                throw new IllegalArgumentException(existing + " exists: an import never overwrites a file; choose "
+                        + "another --out (or --report), delete it, or give --replace");
+            }
+        }
         SportvuImport.Result r;
         if (sparkImport != null) {
             r = sparkImport.run(sparkMaster, inputs, out, rep, options, (done, total, file) -> {

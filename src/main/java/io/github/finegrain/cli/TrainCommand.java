@@ -260,6 +260,11 @@ public final class TrainCommand implements Callable<Integer> {
         }
         if (resume != null) {
             CliFiles.inputFolder(resume, "the run folder to resume");
+            if (!Files.exists(resume.resolve("checkpoint"), java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                    && trainedOnSpark(resume)) {
+                throw new IllegalArgumentException("--resume " + resume + ": this run was trained with --spark, "
+                        + "which writes no checkpoints; it cannot be resumed");
+            }
         }
         if ((court != null || defender != null) && schedule.equals("multires")) {
             spec.commandLine().getErr().println("note: --court/--defender apply to --schedule fixed or single; the "
@@ -272,7 +277,8 @@ public final class TrainCommand implements Callable<Integer> {
                     .filter(n -> Files.exists(dir.resolve(n), java.nio.file.LinkOption.NOFOLLOW_LINKS)).toList();
             if (!previous.isEmpty()) {
                 throw new IllegalArgumentException("--run-dir " + dir + " already holds a run (" + String.join(", ",
-                        previous) + "): a run never overwrites another; choose a new folder, or --resume it");
+                        previous) + "): a run never overwrites another; choose a new folder, or --resume it (a run trained "
+                        + "without --spark)");
             }
         }
         CliFiles.outputFolder(dir, "the run's files");
@@ -365,7 +371,10 @@ public final class TrainCommand implements Callable<Integer> {
                 } else {
                     options = multiResolutionOptions(tasks);
                     checkRankFits(options, tasks);
-                    MAPPER.writeValue(optionsFile.toFile(), options);
+                    if (sparkTraining == null) {
+                        // what --resume continues with; a Spark run writes no checkpoints, and writes it at the end
+                        MAPPER.writeValue(optionsFile.toFile(), options);
+                    }
                 }
                 out.printf("Training %s schedule, criterion %s (delta %s), rank %d, %d stages:%n", schedule,
                         options.criterion().cliName(), delta, rank, options.ladder().size());
@@ -384,6 +393,10 @@ public final class TrainCommand implements Callable<Integer> {
                             : sparkTraining.fit(sparkMaster, options, train, val, new StageProgressBar(out));
                     result = o.result();
                     sparkJson = o.spark();
+                    MAPPER.writeValue(optionsFile.toFile(), options);
+                    out.printf(java.util.Locale.ROOT, "  on Spark %s: %s executors, %s averaging rounds of %s minibatches "
+                            + "per executor, workers' step %s%n", sparkJson.get("master"), sparkJson.get("executors"),
+                            sparkJson.get("rounds"), sparkJson.get("averagingFrequency"), sparkJson.get("workerStep"));
                 } else if (streamedTrain != null) {
                     StreamedTrainingData sd = streamedData(options, val);
                     result = resume != null ? trainer.resume(sd, checkpoint)
@@ -492,9 +505,20 @@ public final class TrainCommand implements Callable<Integer> {
                 c.iteration(), c.elapsedSeconds());
     }
 
+    /** Whether the run folder's {@code metrics.json} says it was trained on Spark (false if it cannot be read). */
+    private static boolean trainedOnSpark(Path run) {
+        try {
+            return io.github.finegrain.data.JsonFiles.readTree(run.resolve("metrics.json"), "run metrics")
+                    .has("spark");
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
     /** Fails fast on bad option values, before any data is read or any file written. */
     private void validateOptions() {
         if (sparkMaster != null) {
+            SparkProfile.checkMaster(sparkMaster);
             if (schedule.equals("single")) {
                 throw new IllegalArgumentException("--spark trains the multires or fixed schedule, not single");
             }

@@ -36,7 +36,16 @@ class TrainSparkCommandTest {
         assertThat(trace).hasSize(rounds + 1); // one row per averaging round, after the header
         assertThat(m.get("stages").size()).isEqualTo(6);
         assertThat(m.get("test").get("rocAuc").asDouble()).isBetween(0.5, 1.0);
-        assertThat(out.toString()).contains("Wrote " + run.resolve("model.zip"));
+        assertThat(out.toString()).contains("Wrote " + run.resolve("model.zip"))
+                .contains("on Spark local[2]: 2 executors, " + rounds + " averaging rounds of "
+                        + m.get("spark").get("averagingFrequency").asInt() + " minibatches per executor, workers' "
+                        + "step row-sparse lazy-adam");
+        assertThat(run.resolve("run-options.json")).exists(); // written at the end: a Spark run is not resumed
+        // a Spark run's folder is refused by --resume with that reason
+        StringWriter again = new StringWriter();
+        assertThat(CliRuns.run(new StringWriter(), again, new String[] {"train", "--resume", run.toString()}))
+                .isEqualTo(2);
+        assertThat(again.toString()).contains("this run was trained with --spark, which writes no checkpoints");
     }
 
     @Test

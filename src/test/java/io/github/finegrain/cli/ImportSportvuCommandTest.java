@@ -124,4 +124,32 @@ class ImportSportvuCommandTest {
         assertThat(run("train", "--examples", dir.resolve("missing.fgex").toString(), "--run-dir",
                 dir.resolve("r").toString())).isEqualTo(3);
     }
+
+    /** An import never overwrites an existing example file or report unless told to (--replace). */
+    @Test
+    void anExistingOutputIsRefusedUnlessReplaced() throws Exception {
+        threeGames();
+        Path fgex = dir.resolve("kept.fgex");
+        Files.writeString(fgex, "a season's import");
+        int code = run("import-sportvu", dir.resolve("games").toString(), "--play-by-play", dir.resolve("pbp")
+                .toString(), "--out", fgex.toString());
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains(fgex + " exists: an import never overwrites a file");
+        assertThat(Files.readString(fgex)).isEqualTo("a season's import");
+        assertThat(dir.resolve("kept.fgex.report.json")).doesNotExist();
+
+        Path other = dir.resolve("other.fgex");
+        Path report = dir.resolve("kept-report.json");
+        Files.writeString(report, "{}");
+        code = run("import-sportvu", dir.resolve("games").toString(), "--play-by-play", dir.resolve("pbp")
+                .toString(), "--out", other.toString(), "--report", report.toString());
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains(report + " exists");
+        assertThat(other).doesNotExist();
+
+        code = run("import-sportvu", dir.resolve("games").toString(), "--play-by-play", dir.resolve("pbp")
+                .toString(), "--out", fgex.toString(), "--replace");
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(ExampleFile.open(fgex).rows()).isPositive();
+    }
 }

@@ -46,4 +46,41 @@ class TrainSparkOptionTest {
         assertThat(code).isEqualTo(2);
         assertThat(err.toString()).contains("--spark does not take --resume yet");
     }
+
+    /** A master this build cannot start is a usage error before any data is read or any folder made (both commands). */
+    @Test
+    void aMasterThisBuildCannotStartIsAUsageErrorBeforeAnyWork() {
+        for (String master : new String[] {"banana", "local[0]", "", "yarn", "local[2", "spark://", "local[-1]"}) {
+            StringWriter e = new StringWriter();
+            Path run = dir.resolve("run");
+            int code = CliRuns.run(new StringWriter(), e, new String[] {"train", "--spark", master, "--run-dir",
+                run.toString()});
+            assertThat(code).as(master).isEqualTo(2);
+            assertThat(e.toString()).as(master).contains("--spark: '" + master + "' is not a Spark master this build "
+                    + "can use; expected local, local[N], local[*] or spark://host:port");
+            assertThat(Files.exists(run)).isFalse();
+            StringWriter ie = new StringWriter();
+            int importCode = CliRuns.run(new StringWriter(), ie, new String[] {"import-sportvu", dir.toString(),
+                "--play-by-play", dir.toString(), "--out", dir.resolve("g.fgex").toString(), "--spark", master});
+            assertThat(importCode).as(master).isEqualTo(2);
+            assertThat(ie.toString()).as(master).contains("is not a Spark master this build can use");
+        }
+        for (String master : new String[] {"local", "local[1]", "local[*]", "local[4,2]", "spark://h:7077",
+            "spark://a.b:7077,c-d:7078"}) {
+            SparkProfile.checkMaster(master); // accepted
+        }
+    }
+
+    /** A Spark run writes no checkpoints: its folder is refused by --resume with that reason, before any work. */
+    @Test
+    void aSparkRunIsNotResumable() throws Exception {
+        Path run = dir.resolve("spark-run");
+        Files.createDirectories(run);
+        Files.writeString(run.resolve("metrics.json"), "{\"spark\":{\"master\":\"local[2]\"}}");
+        Files.writeString(run.resolve("run-options.json"), "{}");
+        int code = CliRuns.run(out, err, new String[] {"train", "--resume", run.toString()});
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains("this run was trained with --spark, which writes no checkpoints");
+        assertThat(out.toString()).doesNotContain("Data (");
+    }
 }
