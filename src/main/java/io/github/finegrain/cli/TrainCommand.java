@@ -277,8 +277,8 @@ public final class TrainCommand implements Callable<Integer> {
                     .filter(n -> Files.exists(dir.resolve(n), java.nio.file.LinkOption.NOFOLLOW_LINKS)).toList();
             if (!previous.isEmpty()) {
                 throw new IllegalArgumentException("--run-dir " + dir + " already holds a run (" + String.join(", ",
-                        previous) + "): a run never overwrites another; choose a new folder, or --resume it (a run trained "
-                        + "without --spark)");
+                        previous) + "): a run never overwrites another; choose a new folder, or --resume it (a "
+                        + "run trained without --spark)");
             }
         }
         CliFiles.outputFolder(dir, "the run's files");
@@ -394,9 +394,10 @@ public final class TrainCommand implements Callable<Integer> {
                     result = o.result();
                     sparkJson = o.spark();
                     MAPPER.writeValue(optionsFile.toFile(), options);
-                    out.printf(java.util.Locale.ROOT, "  on Spark %s: %s executors, %s averaging rounds of %s minibatches "
-                            + "per executor, workers' step %s%n", sparkJson.get("master"), sparkJson.get("executors"),
-                            sparkJson.get("rounds"), sparkJson.get("averagingFrequency"), sparkJson.get("workerStep"));
+                    out.printf(java.util.Locale.ROOT, "  on Spark %s: %s executors, %s averaging rounds of %s "
+                            + "minibatches per executor, workers' step %s%n", sparkJson.get("master"),
+                            sparkJson.get("executors"), sparkJson.get("rounds"), sparkJson.get("averagingFrequency"),
+                            sparkJson.get("workerStep"));
                 } else if (streamedTrain != null) {
                     StreamedTrainingData sd = streamedData(options, val);
                     result = resume != null ? trainer.resume(sd, checkpoint)
