@@ -121,7 +121,50 @@ public final class ExampleFileRows {
         return s;
     }
 
-    private int[] taskMap(TaskIndex tasks) {
+    /**
+     * Reads block {@code block} of a split's examples (examples {@code [block·blockExamples, (block+1)·blockExamples)}
+     * of the split's {@code examples}, in file order) as training rows: per example the ball handler's task row when
+     * {@code map} gives him a task, then the league row, as {@link ExampleRows#training}. Used by the streamed
+     * trainer's block source and by the Spark executors, which open the file themselves.
+     *
+     * @param map    file task index → the run's task index ({@link #taskMap})
+     * @param x      features [rows, {@link InputRow#WIDTH}], written from row {@code offset} on (room for 2 rows an
+     *               example)
+     * @param y      labels [rows], written from row {@code offset} on
+     * @return the rows written
+     * @throws IOException from the file
+     */
+    public static int readBlock(ExampleFile file, Split split, long examples, int blockExamples, int block, int[] map,
+            float[] x, float[] y, int offset) throws IOException {
+        long first = (long) block * blockExamples;
+        int n = (int) Math.min(blockExamples, examples - first);
+        int r = offset;
+        ExampleFile.Row row = new ExampleFile.Row();
+        try (ExampleFile.Cursor c = file.cursor(split)) {
+            c.skip(first);
+            for (int i = 0; i < n; i++) {
+                c.next(row);
+                int a = map[row.task];
+                if (a > TaskIndex.LEAGUE_INDEX) {
+                    put(x, y, r++, a, row);
+                }
+                put(x, y, r++, TaskIndex.LEAGUE_INDEX, row);
+            }
+        }
+        return r - offset;
+    }
+
+    private static void put(float[] x, float[] y, int r, int task, ExampleFile.Row row) {
+        int base = r * InputRow.WIDTH;
+        x[base + InputRow.TASK] = task;
+        for (int k = 0; k < ExampleSet.FEATURES; k++) {
+            x[base + 1 + k] = (float) row.features[k];
+        }
+        y[r] = row.label;
+    }
+
+    /** File task index → the index {@code tasks} gives the task's key (the league's for an unknown one). */
+    public int[] taskMap(TaskIndex tasks) {
         int[] map = new int[file.tasks().size()];
         for (int t = 0; t < map.length; t++) {
             map[t] = tasks.indexOf(file.tasks().get(t).key());
@@ -190,7 +233,6 @@ public final class ExampleFileRows {
         private final int[] map;
         private final long rows;
         private final int blockExamples;
-        private final ExampleFile.Row row = new ExampleFile.Row();
 
         FileBlocks(int[] map, long rows, int blockExamples) {
             this.map = map;
@@ -215,30 +257,7 @@ public final class ExampleFileRows {
 
         @Override
         public int read(int block, float[] x, float[] y, int offset) throws IOException {
-            long first = (long) block * blockExamples;
-            int n = (int) Math.min(blockExamples, examples - first);
-            int r = offset;
-            try (ExampleFile.Cursor c = file.cursor(split)) {
-                c.skip(first);
-                for (int i = 0; i < n; i++) {
-                    c.next(row);
-                    int a = map[row.task];
-                    if (a > TaskIndex.LEAGUE_INDEX) {
-                        put(x, y, r++, a);
-                    }
-                    put(x, y, r++, TaskIndex.LEAGUE_INDEX);
-                }
-            }
-            return r - offset;
-        }
-
-        private void put(float[] x, float[] y, int r, int task) {
-            int base = r * InputRow.WIDTH;
-            x[base + InputRow.TASK] = task;
-            for (int k = 0; k < ExampleSet.FEATURES; k++) {
-                x[base + 1 + k] = (float) row.features[k];
-            }
-            y[r] = row.label;
+            return readBlock(file, split, examples, blockExamples, block, map, x, y, offset);
         }
 
         @Override

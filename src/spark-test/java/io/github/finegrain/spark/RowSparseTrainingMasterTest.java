@@ -23,7 +23,6 @@ import io.github.finegrain.train.StageSpec;
 import io.github.finegrain.train.TrainingSteps;
 import java.util.List;
 import java.util.stream.IntStream;
-import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
@@ -48,9 +47,7 @@ class RowSparseTrainingMasterTest {
 
     @BeforeAll
     static void start() throws java.io.IOException {
-        sc = new JavaSparkContext(new SparkConf().setMaster("local[2]").setAppName("finegrain-row-sparse-test")
-                .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1")
-                .set("spark.driver.bindAddress", "127.0.0.1"));
+        sc = SparkContexts.forMaster("finegrain-row-sparse-test", "local[2]");
         ExampleSet train = ExampleBuilder.build(BundledData.load(Split.TRAIN)).examples();
         train = train.subset(IntStream.range(0, 1024).toArray());
         tasks = TaskIndexes.fromTraining(train, 50);

@@ -24,7 +24,6 @@ import io.github.finegrain.train.ValidationLoss;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.IntStream;
-import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator;
@@ -50,9 +49,7 @@ class SparkTrainingTest {
 
     @BeforeAll
     static void start() throws java.io.IOException {
-        sc = new JavaSparkContext(new SparkConf().setMaster("local[2]").setAppName("finegrain-test")
-                .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1")
-                .set("spark.driver.bindAddress", "127.0.0.1"));
+        sc = SparkContexts.forMaster("finegrain-test", "local[2]");
         train = slice(ExampleBuilder.build(BundledData.load(Split.TRAIN)).examples(), 3000);
         val = slice(ExampleBuilder.build(BundledData.load(Split.VAL)).examples(), 800);
         spark = new SparkMultiResolutionTrainer(sc, options(), new DefaultStageTransition(),

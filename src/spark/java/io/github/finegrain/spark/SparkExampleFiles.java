@@ -1,7 +1,6 @@
 package io.github.finegrain.spark;
 
 import io.github.finegrain.data.ExampleFile;
-import io.github.finegrain.data.ExampleSet;
 import io.github.finegrain.data.Split;
 import io.github.finegrain.model.InputRow;
 import io.github.finegrain.model.TaskIndex;
@@ -42,10 +41,7 @@ public final class SparkExampleFiles {
     public static JavaRDD<DataSet> minibatches(JavaSparkContext sc, ExampleFileRows rows, Split split,
             TaskIndex tasks, int batchSize, DataType type, long seed, int blockExamples, int partitions) {
         ExampleFile file = rows.file();
-        int[] map = new int[file.tasks().size()];
-        for (int t = 0; t < map.length; t++) {
-            map[t] = tasks.indexOf(file.tasks().get(t).key());
-        }
+        int[] map = rows.taskMap(tasks);
         long examples = rows.examples();
         int blocks = (int) ((examples + blockExamples - 1) / blockExamples);
         String path = file.path().toAbsolutePath().toString();
@@ -59,23 +55,10 @@ public final class SparkExampleFiles {
     static List<DataSet> read(String path, Split split, int[] map, long examples, int blockExamples, int block,
             int batchSize, DataType type, long seed) throws java.io.IOException {
         ExampleFile file = ExampleFile.open(Path.of(path));
-        long first = (long) block * blockExamples;
-        int n = (int) Math.min(blockExamples, examples - first);
+        int n = (int) Math.min(blockExamples, examples - (long) block * blockExamples);
         float[] x = new float[2 * n * InputRow.WIDTH];
         float[] y = new float[2 * n];
-        int r = 0;
-        ExampleFile.Row row = new ExampleFile.Row();
-        try (ExampleFile.Cursor c = file.cursor(split)) {
-            c.skip(first);
-            for (int i = 0; i < n; i++) {
-                c.next(row);
-                int a = map[row.task];
-                if (a > TaskIndex.LEAGUE_INDEX) {
-                    put(x, y, r++, a, row);
-                }
-                put(x, y, r++, TaskIndex.LEAGUE_INDEX, row);
-            }
-        }
+        int r = ExampleFileRows.readBlock(file, split, examples, blockExamples, block, map, x, y, 0);
         int[] order = IntStream.range(0, r).toArray();
         Random rnd = new Random(seed * 1_000_003L + block);
         for (int i = r - 1; i > 0; i--) {
@@ -98,14 +81,5 @@ public final class SparkExampleFiles {
                     Nd4j.create(by, new long[] {m, 1}, 'c').castTo(type)));
         }
         return out;
-    }
-
-    private static void put(float[] x, float[] y, int r, int task, ExampleFile.Row row) {
-        int base = r * InputRow.WIDTH;
-        x[base + InputRow.TASK] = task;
-        for (int k = 0; k < ExampleSet.FEATURES; k++) {
-            x[base + 1 + k] = (float) row.features[k];
-        }
-        y[r] = row.label;
     }
 }
